@@ -1,0 +1,117 @@
+"""`check`: SQLite's own integrity checks plus the corpus invariants (DESIGN.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from typing import TYPE_CHECKING
+
+from corpus.record import content_hash
+
+if TYPE_CHECKING:
+    from corpus.store import Corpus
+
+CONTENT_COLUMNS = ("title", "date", "location", "delivery", "speakers", "components",
+                   "topics", "paragraphs")
+JSON_LISTS = ("speakers", "components", "topics", "paragraphs")
+
+
+def problems(corpus: Corpus) -> list[str]:
+    conn = corpus.conn
+    found: list[str] = []
+    rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    if rows != ["ok"]:
+        found += [f"sqlite integrity_check: {r}" for r in rows]
+    for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
+        found.append(f"{table} row {rowid}: refers to a missing {parent} row")
+    try:
+        conn.execute("INSERT INTO speeches_fts(speeches_fts) VALUES ('integrity-check')")
+    except sqlite3.DatabaseError as exc:
+        found.append(f"full-text index out of step with speeches ({exc})")
+    found += _speech_problems(conn)
+    found += _version_problems(conn)
+    found += _raw_problems(conn)
+    return found
+
+
+def _speech_problems(conn: sqlite3.Connection) -> list[str]:
+    found = []
+    for sid, status, gone_since in conn.execute(
+            "SELECT id, status, gone_since FROM speeches"
+            " WHERE status NOT IN ('live', 'gone') OR (status = 'gone') != (gone_since IS NOT NULL)"):
+        found.append(f"speech {sid}: status {status!r} with gone_since {gone_since!r}")
+    for (sid,) in conn.execute(
+            "SELECT id FROM speeches s WHERE NOT EXISTS"
+            " (SELECT 1 FROM speech_versions v WHERE v.speech_id = s.id)"):
+        found.append(f"speech {sid}: has no version")
+    for sid, version, top, count, low in conn.execute(
+            "SELECT s.id, s.version, max(v.version), count(*), min(v.version)"
+            " FROM speeches s JOIN speech_versions v ON v.speech_id = s.id"
+            " GROUP BY s.id HAVING s.version != max(v.version) OR count(*) != max(v.version)"
+            " OR min(v.version) != 1"):
+        found.append(f"speech {sid}: version {version} but versions numbered {low}..{top}"
+                     f" ({count} rows)")
+    for sid, in conn.execute(
+            "SELECT s.id FROM speeches s JOIN speech_versions v"
+            " ON v.speech_id = s.id AND v.version = s.version"
+            " WHERE s.content_hash != v.content_hash OR s.title IS NOT v.title"
+            " OR s.text IS NOT v.text OR v.seen_until IS NOT NULL"):
+        found.append(f"speech {sid}: row differs from its current version")
+    return found
+
+
+def _version_problems(conn: sqlite3.Connection) -> list[str]:
+    found = []
+    cur = conn.execute(
+        f"SELECT speech_id, version, content_hash, text, {', '.join(CONTENT_COLUMNS)}"
+        " FROM speech_versions ORDER BY speech_id, version")
+    for sid, version, stored, text, *content in cur:
+        record = dict(zip(CONTENT_COLUMNS, content))
+        try:
+            for name in JSON_LISTS:
+                record[name] = json.loads(record[name] or "[]")
+        except ValueError:
+            found.append(f"speech {sid} version {version}: a list column is not JSON")
+            continue
+        if content_hash(record) != stored:
+            found.append(f"speech {sid} version {version}: content_hash does not match content")
+        if text != "\n\n".join(record["paragraphs"]):
+            found.append(f"speech {sid} version {version}: text is not its paragraphs joined")
+    for sid, version, until, following in conn.execute(
+            "SELECT a.speech_id, a.version, a.seen_until, b.seen_from FROM speech_versions a"
+            " JOIN speech_versions b ON b.speech_id = a.speech_id AND b.version = a.version + 1"
+            " WHERE a.seen_until IS NOT b.seen_from OR b.seen_from < a.seen_from"):
+        found.append(f"speech {sid} version {version}: seen_until {until} but the next"
+                     f" version is seen from {following}")
+    for (sid,) in conn.execute(
+            "SELECT v.speech_id FROM speech_versions v LEFT JOIN speeches s"
+            " ON s.id = v.speech_id WHERE s.id IS NULL GROUP BY v.speech_id"):
+        found.append(f"speech_versions of {sid}: no such speech")
+    return found
+
+
+def _raw_problems(conn: sqlite3.Connection) -> list[str]:
+    found = []
+    from corpus.store import _decompress
+
+    for sha, size, compression, body in conn.execute(
+            "SELECT sha256, size, compression, body FROM raw_pages"):
+        try:
+            raw = _decompress(compression, body)
+        except Exception as exc:  # zlib.error or an unknown compression
+            found.append(f"raw page {sha}: cannot decompress ({exc})")
+            continue
+        if hashlib.sha256(raw).hexdigest() != sha or len(raw) != size:
+            found.append(f"raw page {sha}: content does not match its sha256/size")
+    for (sha,) in conn.execute(
+            "SELECT r.sha256 FROM raw_pages r WHERE NOT EXISTS"
+            " (SELECT 1 FROM fetches f WHERE f.raw_sha256 = r.sha256)"):
+        found.append(f"raw page {sha}: orphan (no fetch refers to it)")
+    for table, column in (("fetches", "raw_sha256"), ("speech_versions", "raw_sha256"),
+                          ("speeches", "raw_sha256")):
+        for (sha,) in conn.execute(
+                f"SELECT DISTINCT t.{column} FROM {table} t WHERE t.{column} IS NOT NULL"
+                f" AND NOT EXISTS (SELECT 1 FROM raw_pages r WHERE r.sha256 = t.{column})"):
+            found.append(f"{table}.{column} {sha}: no such raw page")
+    return found

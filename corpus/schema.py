@@ -1,0 +1,246 @@
+"""The corpus schema, created and upgraded by ordered migrations applied on open.
+
+`meta.schema_version` is the number of migrations applied. A database whose version is
+higher than this code knows is refused: an old tool must not write into a newer layout.
+Each migration runs in one transaction together with the version bump, so a crash
+mid-upgrade leaves the previous version intact.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+import sqlite_utils
+
+from corpus.errors import UserError
+
+# Columns of a speech record kept in both `speeches` and `speech_versions`.
+RECORD_COLUMNS = {
+    "generation": str,
+    "title": str,
+    "date": str,
+    "location": str,
+    "delivery": str,
+    "speakers": str,  # JSON array
+    "components": str,  # JSON array
+    "topics": str,  # JSON array
+    "updated": str,
+}
+
+
+def _m001_initial(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["crawls"].create(
+        {
+            "id": int,
+            "mode": str,
+            "args": str,
+            "started": str,
+            "finished": str,
+            "stats": str,
+            "exit_status": int,
+        },
+        pk="id",
+        not_null=["mode", "started"],
+    )
+    db["raw_pages"].create(
+        {
+            "sha256": str,
+            "size": int,
+            "compression": str,
+            "body": bytes,
+            "first_seen": str,
+        },
+        pk="sha256",
+        not_null=["size", "compression", "body", "first_seen"],
+    )
+    # `n` is an INTEGER PRIMARY KEY (so a stable rowid: VACUUM keeps it) because the
+    # external-content FTS index refers to speeches by rowid; `id` is the speech id.
+    db["speeches"].create(
+        {
+            "n": int,
+            "id": str,
+            "url": str,
+            "uuid": str,
+            "status": str,
+            **RECORD_COLUMNS,
+            "text": str,
+            "version": int,
+            "content_hash": str,
+            "raw_sha256": str,
+            "first_seen": str,
+            "last_seen": str,
+            "last_changed": str,
+            "gone_since": str,
+        },
+        pk="n",
+        not_null=["id", "url", "status", "version", "content_hash", "first_seen"],
+        foreign_keys=[("raw_sha256", "raw_pages", "sha256")],
+    )
+    db.execute("CREATE UNIQUE INDEX speeches_id ON speeches(id)")
+    db.execute("CREATE INDEX speeches_date ON speeches(date)")
+    db["speech_versions"].create(
+        {
+            "speech_id": str,
+            "version": int,
+            "url": str,
+            **RECORD_COLUMNS,
+            "paragraphs": str,  # JSON array
+            "text": str,
+            "content_hash": str,
+            "raw_sha256": str,
+            "crawl_id": int,
+            "extractor_version": str,
+            "seen_from": str,
+            "seen_until": str,
+        },
+        pk=("speech_id", "version"),
+        not_null=["content_hash", "seen_from"],
+        foreign_keys=[
+            ("speech_id", "speeches", "id"),
+            ("raw_sha256", "raw_pages", "sha256"),
+            ("crawl_id", "crawls", "id"),
+        ],
+    )
+    db.execute("CREATE INDEX speech_versions_seen ON speech_versions(seen_from, seen_until)")
+    # speech_id is deliberately not a foreign key: failed and skipped pages have
+    # fetches but no speech row.
+    db["fetches"].create(
+        {
+            "id": int,
+            "crawl_id": int,
+            "fetched_at": str,
+            "url": str,
+            "request_url": str,
+            "speech_id": str,
+            "status": int,
+            "outcome": str,
+            "reason": str,
+            "warnings": str,  # JSON array
+            "etag": str,
+            "last_modified": str,
+            "headers": str,  # JSON object
+            "encoding": str,
+            "bytes": int,
+            "raw_sha256": str,
+            "version": int,
+        },
+        pk="id",
+        not_null=["fetched_at", "url", "outcome"],
+        foreign_keys=[("crawl_id", "crawls", "id"), ("raw_sha256", "raw_pages", "sha256")],
+    )
+    db.execute("CREATE INDEX fetches_speech ON fetches(speech_id, id)")
+    db.execute("CREATE INDEX fetches_url ON fetches(url, id)")
+    db.execute("CREATE INDEX fetches_crawl ON fetches(crawl_id, outcome)")
+    db["frontier"].create(
+        {
+            "id": int,
+            "crawl_id": int,
+            "speech_id": str,
+            "url": str,
+            "meta": str,  # JSON object
+            "state": str,
+            "outcome": str,
+            "added": str,
+            "done_at": str,
+        },
+        pk="id",
+        not_null=["crawl_id", "speech_id", "url", "state", "added"],
+        foreign_keys=[("crawl_id", "crawls", "id")],
+    )
+    db.execute("CREATE UNIQUE INDEX frontier_item ON frontier(crawl_id, speech_id)")
+    db.execute("CREATE INDEX frontier_pending ON frontier(crawl_id, state, id)")
+
+    db["speeches"].enable_fts(["title", "text"], tokenize="porter unicode61 remove_diacritics 2")
+    # Our own triggers instead of sqlite-utils': these fire only when title or text is
+    # written, so moving last_seen (every crawl, every speech) does not re-index text.
+    db.executescript(
+        """
+        CREATE TRIGGER speeches_ai AFTER INSERT ON speeches BEGIN
+          INSERT INTO speeches_fts(rowid, title, text) VALUES (new.n, new.title, new.text);
+        END;
+        CREATE TRIGGER speeches_ad AFTER DELETE ON speeches BEGIN
+          INSERT INTO speeches_fts(speeches_fts, rowid, title, text)
+            VALUES ('delete', old.n, old.title, old.text);
+        END;
+        CREATE TRIGGER speeches_au AFTER UPDATE OF title, text ON speeches BEGIN
+          INSERT INTO speeches_fts(speeches_fts, rowid, title, text)
+            VALUES ('delete', old.n, old.title, old.text);
+          INSERT INTO speeches_fts(rowid, title, text) VALUES (new.n, new.title, new.text);
+        END;
+        """
+    )
+    _create_views(db)
+
+
+def _create_views(db: sqlite_utils.Database) -> None:
+    db.create_view(
+        "speech_list",
+        """
+        SELECT id, date, title, speakers, components, status, version, generation,
+               first_seen, last_changed, url
+        FROM speeches ORDER BY date DESC, id
+        """,
+    )
+    db.create_view(
+        "changes",
+        """
+        SELECT v.speech_id, v.version, v.seen_from AS changed_at, v.title,
+               v.extractor_version, v.crawl_id, c.mode AS crawl_mode
+        FROM speech_versions v LEFT JOIN crawls c ON c.id = v.crawl_id
+        WHERE v.version > 1 ORDER BY v.seen_from DESC
+        """,
+    )
+    db.create_view(
+        "fetch_problems",
+        """
+        SELECT f.id, f.fetched_at, f.crawl_id, f.outcome, f.status, f.url, f.reason,
+               f.warnings
+        FROM fetches f
+        WHERE f.outcome IN ('failed', 'skipped', 'gone')
+           OR (f.warnings IS NOT NULL AND f.warnings != '[]')
+        ORDER BY f.id DESC
+        """,
+    )
+
+
+# Ordered: position i (1-based) is schema version i. Append only; never edit a shipped one.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m001_initial]
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    if not db["meta"].exists():
+        return 0
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(db: sqlite_utils.Database, path: str = "", *, migrations=None) -> int:
+    """Apply pending migrations; return the schema version. Refuses a newer database."""
+    migrations = MIGRATIONS if migrations is None else migrations
+    current = schema_version(db)
+    if current > len(migrations):
+        raise UserError(
+            f"{path or 'the database'} has corpus schema version {current}, newer than "
+            f"this doj-speeches supports ({len(migrations)}): upgrade doj-speeches"
+        )
+    for number, migration in enumerate(migrations[current:], start=current + 1):
+        conn: sqlite3.Connection = db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read inside the write lock: another process may have migrated meanwhile.
+            if schema_version(db) >= number:
+                conn.execute("COMMIT")
+                continue
+            migration(db)
+            db.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
+                [str(number)],
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return len(migrations)
