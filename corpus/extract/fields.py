@@ -1,0 +1,159 @@
+"""Helpers shared by the per-generation extractors: selector tables, dates, labelled fields.
+
+A selector table maps a field to an ordered list of (name, xpath) rules. The first rule
+is the page's own markup; any later rule is a fallback, and using one adds a warning
+"<field>-fallback: <rule name>" so a change of the real site's markup shows up in the
+crawl summary (DESIGN.md Decision 6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from corpus.clean import block_texts, collapse
+
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH_RE = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+DATE_TEXT = re.compile(_MONTH_RE + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.I)
+DATE_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+
+# "Remarks as prepared for delivery", "Testimony as Delivered", "Prepared Remarks"...
+DELIVERY = re.compile(
+    r"^(?:(?:(?:opening |closing )?(?:remarks|testimony|statement|speech|address|keynote"
+    r"(?: address)?)\s+)?as\s+(?:prepared\s+(?:for\s+delivery)?|delivered)"
+    r"|prepared\s+(?:remarks|testimony|statement))\s*\.?$",
+    re.I,
+)
+
+
+def has_class(name: str) -> str:
+    """XPath predicate: the class attribute holds this exact token (not field__items)."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def _safe_date(year: int, month: int, day: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(text: str | None) -> str | None:
+    """An ISO date from an ISO timestamp or a written date ("Sunday, August 2, 2015")."""
+    if not text:
+        return None
+    m = DATE_ISO.match(text)
+    if m:
+        return _safe_date(int(m[1]), int(m[2]), int(m[3]))
+    m = DATE_TEXT.search(text)
+    if m:
+        return _safe_date(int(m[3]), MONTHS[m[1][:3].lower()], int(m[2]))
+    m = DATE_NUMERIC.search(text)
+    if m:
+        return _safe_date(int(m[3]), int(m[1]), int(m[2]))
+    return None
+
+
+def text_of(node) -> str:
+    """Collapsed text of an element, or a string result of an xpath (attribute)."""
+    if isinstance(node, str):
+        return collapse(node)
+    return collapse(" ".join(block_texts(node)))
+
+
+def has_text(node) -> bool:
+    if isinstance(node, str):
+        return bool(node.strip())
+    return bool(node.xpath("normalize-space(string(.))"))
+
+
+def pick(root, rules, field: str, warnings: list[str]):
+    """Nodes matched by the first rule that matches something; warn when a fallback did."""
+    for index, (name, rule) in enumerate(rules):
+        nodes = rule(root) if callable(rule) else root.xpath(rule)
+        found = [n for n in nodes if has_text(n)]
+        if found:
+            if index:
+                warnings.append(f"{field}-fallback: {name}")
+            return found
+    return []
+
+
+def pick_text(root, rules, field, warnings) -> str | None:
+    found = pick(root, rules, field, warnings)
+    return text_of(found[0]) if found else None
+
+
+def pick_list(root, rules, field, warnings) -> list[str]:
+    seen, items = set(), []
+    for node in pick(root, rules, field, warnings):
+        value = text_of(node)
+        if value not in seen:
+            seen.add(value)
+            items.append(value)
+    return items
+
+
+class labelled:
+    """Rule for the items of a field shown as "Label" / "Label:" (any generation):
+    the elements after a field-label, their field items or list items, else their text."""
+
+    ITEMS = (
+        f".//*[({has_class('field-item')} or {has_class('field__item')} or self::li)"
+        f" and not(.//*[{has_class('field-item')} or {has_class('field__item')} or self::li])]"
+    )
+
+    def __init__(self, *labels: str):
+        self.labels = {label.lower() for label in labels}
+
+    def __call__(self, root):
+        found = []
+        for label in root.xpath(
+            ".//*[contains(@class,'field-label') or contains(@class,'field__label')]"
+        ):
+            if collapse(text_of(label).replace(":", " ")).lower() not in self.labels:
+                continue
+            for sibling in label.itersiblings():
+                found.extend(sibling.xpath(self.ITEMS) or [sibling])
+        return found
+
+
+def location_text(node) -> str | None:
+    """Visible location parts joined by ", " ("Washington, DC" + "United States")."""
+    if isinstance(node, str):
+        return collapse(node) or None
+    parts = [collapse(t) for t in block_texts(node)]
+    parts = [p.strip(" ,") for p in parts if p and p.lower() != "location"]
+    return ", ".join(p for p in parts if p) or None
+
+
+def delivery_text(value: str | None) -> str | None:
+    if not value:
+        return None
+    return collapse(value).rstrip(". ") or None
+
+
+def head_title(doc) -> str | None:
+    """The page's <head><title> minus the site names around it."""
+    titles = doc.xpath("/html/head/title/text()")
+    if not titles:
+        return None
+    parts = [collapse(p) for p in titles[0].split("|")]
+    site = {
+        "united states department of justice",
+        "department of justice",
+        "opa",
+        "office of public affairs",
+        "justice.gov",
+        "",
+    }
+    kept = [p for p in parts if p.lower() not in site]
+    return max(kept, key=len) if kept else None

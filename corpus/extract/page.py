@@ -1,0 +1,165 @@
+"""Parse decoded HTML with lxml and tell which site generation made the page.
+
+The generation is chosen by markers in the page (DESIGN: never by URL alone); the URL
+only breaks a tie for a bare page with no markers at all, with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree
+import lxml.html
+
+from corpus.errors import ExtractError, NotASpeech
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# libxml2 stops parsing at 2048 levels even with huge_tree: past MAX_DEPTH, wrapper tags
+# (which carry no text of their own) are dropped before a second parse.
+MAX_DEPTH = 1500
+_WRAPPER_TAG = re.compile(
+    r"<(/?)(div|span|font|section|article|blockquote|table|tbody|tr|td|ul|ol|b|i|em"
+    r"|strong|center|main|aside)\b[^>]*>",
+    re.I,
+)
+
+# Markers of each generation: (name, xpath) rules; each that matches scores one.
+MARKERS = {
+    "current": [
+        ("content-type", "/html/body[@data-content-type]"),
+        ("article", "//article[contains(@class,'content-type-')]"),
+        ("generator", "//meta[translate(@name,'G','g')='generator'"
+                      " and (starts-with(@content,'Drupal 9') or starts-with(@content,'Drupal 1'))]"),
+        ("uswds-theme", "//link[contains(@href,'usdoj_uswds')]"),
+        ("usa-banner", "//*[contains(@class,'usa-banner')]"),
+    ],
+    "drupal7": [
+        ("generator", "//meta[translate(@name,'G','g')='generator'"
+                      " and starts-with(@content,'Drupal 7')]"),
+        ("news-header", "//*[contains(@class,'justice-news-header')]"),
+        ("node-article", "//article[contains(@class,'node--')]"),
+        ("field-name", "//*[contains(@class,'field--name-field-')]"),
+        ("node-title", "//h1[@id='node-title']"),
+    ],
+    "archive": [
+        ("seal", "//img[contains(@src,'dojseal') or @alt='Department of Justice Seal']"),
+        ("archive-css", "//link[contains(@href,'/archive/')]"),
+        ("archive-links", "//a[starts-with(@href,'/archive/')]"),
+    ],
+}
+
+LISTING_XPATH = (
+    "//*[contains(@class,'views-row')] | //nav[contains(@class,'usa-pagination')]"
+    " | //ul[contains(@class,'pager')]"
+)
+ARCHIVE_PATH = re.compile(r"/archive/[^?#]*\.html?\b", re.I)
+
+
+def _parser():
+    # huge_tree: without it libxml2 silently drops content nested deeper than 255 levels
+    # and text nodes over 10 MB (DESIGN.md Decision 5). A parser per call: lxml parsers
+    # keep their error log and are not thread-safe.
+    return lxml.html.HTMLParser(
+        huge_tree=True, remove_comments=True, remove_pis=True, no_network=True
+    )
+
+
+def flatten(text: str, limit: int = MAX_DEPTH) -> str:
+    """Drop wrapper tags nested deeper than `limit`; their text stays where it was."""
+    depth = 0
+
+    def keep(match):
+        nonlocal depth
+        if match.group(1):
+            depth -= 1
+            return "" if depth >= limit else match.group(0)
+        depth += 1
+        return "" if depth > limit else match.group(0)
+
+    return _WRAPPER_TAG.sub(keep, text)
+
+
+def _too_deep(parser) -> bool:
+    return any("Excessive depth" in entry.message for entry in parser.error_log)
+
+
+def parse(text: str, warnings: list[str] | None = None):
+    """Parse HTML text into an lxml document."""
+    text = _XML_DECL.sub("", text, count=1)  # lxml refuses str input with an encoding decl
+    try:
+        parser = _parser()
+        doc = lxml.html.document_fromstring(text, parser=parser)
+        if _too_deep(parser):
+            doc = lxml.html.document_fromstring(flatten(text), parser=_parser())
+            if warnings is not None:
+                warnings.append(
+                    f"deep-markup: nesting deeper than {MAX_DEPTH} levels flattened"
+                )
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise ExtractError(f"unparseable HTML: {exc}") from None
+    if doc is None or doc.find("body") is None and not len(doc):
+        raise ExtractError("unparseable HTML: no document")
+    return doc
+
+
+def looks_truncated(text: str) -> bool:
+    return "</html>" not in text[-4096:].lower()
+
+
+def generation(doc, url: str, warnings: list[str]) -> str | None:
+    """The generation whose markers the page carries most, or None."""
+    scores = {
+        gen: sum(1 for _, xpath in rules if doc.xpath(xpath)) for gen, rules in MARKERS.items()
+    }
+    best = max(scores, key=scores.get)
+    if scores[best]:
+        return best
+    if ARCHIVE_PATH.search(url) and doc.xpath("//p | //td"):
+        warnings.append("generation-guess: no markers; archive by URL")
+        return "archive"
+    return None
+
+
+def refuse_non_speech(doc, gen: str) -> None:
+    """Raise NotASpeech for a node page of another type, or a listing."""
+    if gen == "current":
+        kinds = doc.xpath("/html/body/@data-content-type")
+        kinds += [
+            c.split("content-type-", 1)[1].split()[0]
+            for c in doc.xpath("//article/@class")
+            if "content-type-" in c
+        ]
+        kinds = [k for k in kinds if k]
+        if kinds and "speech" not in kinds:
+            raise NotASpeech(f"a current-site '{kinds[0]}' page, not a speech")
+        if not kinds and doc.xpath(LISTING_XPATH):
+            raise NotASpeech("a listing page, not a speech")
+    elif gen == "drupal7":
+        nodes = doc.xpath("//article[contains(@class,'node--full')]/@class")
+        types = [
+            c.split("node--", 1)[1].split()[0]
+            for c in nodes
+        ]
+        if types and "speech" not in types:
+            raise NotASpeech(f"a Drupal 7 '{types[0]}' page, not a speech")
+        if not doc.xpath("//article[contains(@class,'node--speech')]") and doc.xpath(
+            LISTING_XPATH
+        ):
+            raise NotASpeech("a listing page, not a speech")
+
+
+_CANONICAL = re.compile(
+    rb"""<link\b[^>]*\brel=["']?canonical["']?[^>]*>|<meta\b[^>]*\bproperty=["']og:url["'][^>]*>""",
+    re.I,
+)
+_HREF = re.compile(rb"""\b(?:href|content)=["']([^"']+)["']""", re.I)
+
+
+def canonical_url(html: bytes) -> str | None:
+    """The page's own URL from <link rel=canonical> or og:url, if it declares one."""
+    head = html[:200_000]
+    for tag in _CANONICAL.finditer(head):
+        m = _HREF.search(tag.group(0))
+        if m and m.group(1).lower().startswith((b"http://", b"https://", b"/")):
+            return m.group(1).decode("utf-8", "replace").strip()
+    return None

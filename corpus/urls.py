@@ -1,0 +1,47 @@
+"""URL canonicalisation: one speech is one id whichever way it was reached.
+
+The id is the canonical path: no scheme, host, query, fragment, trailing slash or
+`/archives` prefix (justice.gov serves past administrations' pages both under
+/opa/speech/... and /archives/opa/speech/...). Legacy hosts (usdoj.gov) map to the same id.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import unquote, urljoin, urlsplit
+
+DEFAULT_BASE_URL = "https://www.justice.gov"
+JUSTICE_HOSTS = frozenset(
+    {"justice.gov", "www.justice.gov", "usdoj.gov", "www.usdoj.gov"}
+)
+_SLASHES = re.compile(r"/{2,}")
+# Characters that percent-decoding may expose but that change a path's meaning.
+_KEEP_ENCODED = {"%2F": "\x00", "%2f": "\x00", "%3F": "\x01", "%3f": "\x01", "%23": "\x02"}
+
+
+def canonical_id(url: str) -> str:
+    """Return the canonical path id of a justice.gov URL (absolute or site-relative)."""
+    path = urlsplit(url.strip()).path or "/"
+    for enc, mark in _KEEP_ENCODED.items():
+        path = path.replace(enc, mark)
+    path = unquote(path)
+    path = path.replace("\x00", "%2F").replace("\x01", "%3F").replace("\x02", "%23")
+    path = _SLASHES.sub("/", path)
+    if not path.startswith("/"):
+        path = "/" + path
+    path = posixpath.normpath(path) if "/." in path else path
+    if path == "/archives" or path.startswith("/archives/"):
+        path = path[len("/archives"):] or "/"
+    if len(path) > 1:
+        path = path.rstrip("/")
+    return path
+
+
+def is_justice_host(url: str, base_url: str = DEFAULT_BASE_URL) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return host in JUSTICE_HOSTS or host == (urlsplit(base_url).hostname or "").lower()
+
+
+def absolute_url(id_or_url: str, base_url: str = DEFAULT_BASE_URL) -> str:
+    return urljoin(base_url.rstrip("/") + "/", id_or_url)

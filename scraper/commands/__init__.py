@@ -1,0 +1,1 @@
+"""Subcommands of `doj-speeches`, one module per area; each exposes `register(group)`."""

@@ -1,0 +1,69 @@
+"""Decoding as browsers do: BOM, HTTP charset, meta charset, then a guess (Decision 4)."""
+
+from corpus.extract import extract
+from tests.conftest import load_case
+
+ARCHIVE_URL = "https://www.justice.gov/archive/ag/speeches/2003/092203milwaukee.htm"
+
+
+def archive_page(charset_meta: str = "iso-8859-1", body: bytes = b"") -> bytes:
+    meta = (
+        f'<meta http-equiv="Content-Type" content="text/html; charset={charset_meta}">'.encode()
+        if charset_meta
+        else b""
+    )
+    return (
+        b"<html><head><title>Remarks of Attorney General John Ashcroft</title>" + meta
+        + b'<link rel="stylesheet" href="/archive/css/doj.css"></head><body>'
+        b'<img src="/archive/images/dojseal.gif" alt="Department of Justice Seal">'
+        b'<table width="600"><tr><td><p align="center"><b>Remarks of Attorney General John '
+        b"Ashcroft<br>Milwaukee, Wisconsin<br>September 22, 2003</b></p>"
+        b"<p>(Note: The Attorney General Often Deviates From Prepared Remarks)</p>"
+        + body + b"<p>###</p></td></tr></table></body></html>"
+    )
+
+
+def test_latin1_label_means_windows_1252():
+    page = archive_page(body=b"<p>It\x92s a \x93great\x94 day\x85 \x96 truly.</p>")
+    speech = extract(page, ARCHIVE_URL)
+    assert speech.paragraphs == ["It\u2019s a \u201cgreat\u201d day\u2026 \u2013 truly."]
+    assert speech.location == "Milwaukee, Wisconsin"
+    assert speech.date == "2003-09-22"
+    assert speech.speakers == ["Attorney General John Ashcroft"]
+    assert speech.delivery is None
+
+
+def test_http_charset_wins_over_meta():
+    body = "<p>Caf\u00e9 \u2019quoted\u2019.</p>".encode("utf-8")
+    page = archive_page(body=body)  # meta says iso-8859-1, bytes are UTF-8
+    assert extract(page, ARCHIVE_URL, encoding="utf-8").paragraphs == ["Caf\u00e9 \u2019quoted\u2019."]
+    mojibake = extract(page, ARCHIVE_URL).paragraphs[0]
+    assert mojibake != "Caf\u00e9 \u2019quoted\u2019."  # the meta alone would mislead: header matters
+
+
+def test_bom_wins_over_everything():
+    body = "<p>Na\u00efve \u201cquotes\u201d.</p>".encode("utf-8")
+    page = b"\xef\xbb\xbf" + archive_page(body=body)
+    assert extract(page, ARCHIVE_URL, encoding="iso-8859-1").paragraphs == [
+        "Na\u00efve \u201cquotes\u201d."
+    ]
+
+
+def test_utf16_with_bom():
+    html, expected = load_case("current-lynch-aba-2015")
+    page = html.decode("utf-8").encode("utf-16")
+    assert extract(page, expected["url"]).paragraphs == expected["paragraphs"]
+
+
+def test_undeclared_windows_1252_is_guessed_not_mangled():
+    page = archive_page(charset_meta="", body=b"<p>The Department\x92s \x93finest\x94 work.</p>")
+    speech = extract(page, ARCHIVE_URL)
+    assert speech.paragraphs == ["The Department\u2019s \u201cfinest\u201d work."]
+    assert "\ufffd" not in speech.text
+
+
+def test_undeclared_utf8_stays_utf8():
+    html, expected = load_case("current-garland-naag-2021")
+    page = html.replace(b'<meta charset="utf-8">', b"")
+    assert b"charset" not in page[:3000]
+    assert extract(page, expected["url"]).paragraphs == expected["paragraphs"]
