@@ -18,7 +18,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
@@ -44,6 +44,7 @@ class PageResult:
     speech_id: str | None = None
     version: int | None = None
     reason: str | None = None
+    warnings: list[str] = field(default_factory=list)  # extraction's, "kind: detail"
 
 
 def _json(value) -> str:
@@ -240,9 +241,10 @@ class Corpus:
             now = self._now()
             self._store_raw(raw_sha, body, compressed, now)
             outcome, version, reason = self._apply(sid, speech, raw_sha, crawl_id, now, url)
+            warnings = list(speech.warnings or [])
             self._log(fetch, outcome, sid, now, reason=reason, version=version,
-                      warnings=_json(list(speech.warnings or [])))
-        return PageResult(outcome, sid, version, reason)
+                      warnings=_json(warnings))
+        return PageResult(outcome, sid, version, reason, warnings)
 
     def record_failure(self, url: str, crawl_id: int, reason: str,
                        status: int | None = None) -> str:
@@ -560,6 +562,40 @@ class Corpus:
     def as_of(self, moment) -> Iterator[dict]:
         """The record of every speech as the corpus held it at `moment` (date = end of day)."""
         return self.records(as_of=moment)
+
+    def search(self, query: str, limit: int = 20) -> list[dict]:
+        """Full-text search over title and text, best first (bm25, title weighted 5x).
+
+        `query` is FTS5 syntax (AND, OR, NOT, "phrases", prefix*); if it does not parse,
+        its words are searched as plain terms instead.
+        """
+        sql = (
+            "SELECT s.id, s.date, s.title, s.status,"
+            " snippet(speeches_fts, -1, '[', ']', '…', 14) AS snippet"
+            " FROM speeches_fts JOIN speeches s ON s.n = speeches_fts.rowid"
+            " WHERE speeches_fts MATCH ? ORDER BY bm25(speeches_fts, 5.0, 1.0), s.id LIMIT ?"
+        )
+        try:
+            return self._all(sql, (query, limit))
+        except sqlite3.OperationalError:
+            words = [w for w in query.replace('"', " ").split() if w]
+            if not words:
+                raise UserError(f"empty search query {query!r}") from None
+            plain = " ".join('"' + w + '"' for w in words)
+            return self._all(sql, (plain, limit))
+
+    def status_events(self, speech_id: str) -> list[dict]:
+        """When the speech went gone or came back: [{at, status, reason}], oldest first."""
+        events, status = [], None
+        for at, outcome, reason in self.conn.execute(
+                "SELECT fetched_at, outcome, reason FROM fetches WHERE speech_id = ?"
+                " AND outcome IN ('new', 'changed', 'unchanged', 'not_modified', 'gone')"
+                " ORDER BY id", (speech_id,)):
+            now = "gone" if outcome == "gone" else "live"
+            if status is not None and now != status:
+                events.append({"at": at, "status": now, "reason": reason or outcome})
+            status = now if status is not None or now == "live" else None
+        return events
 
     def find_speech(self, id_or_url: str) -> dict | None:
         return self._one("SELECT * FROM speeches WHERE id = ?", (canonical_id(id_or_url),))

@@ -54,8 +54,9 @@ def cli():
 
 def _register_all():
     from scraper.commands import extract as extract_cmds
+    from scraper.commands import store as store_cmds
 
-    for module in (extract_cmds,):
+    for module in (extract_cmds, store_cmds):
         module.register(cli)
 
 

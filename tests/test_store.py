@@ -145,7 +145,9 @@ def test_content_change_makes_a_new_version_and_keeps_the_old(corpus, crawl, cha
 ])
 def test_non_content_change_is_no_new_version_but_shows_on_the_speech(corpus, crawl, change):
     corpus.record_page(URL, 200, {}, page(), crawl)
-    assert corpus.record_page(URL, 200, {}, page(**change), crawl) == "unchanged"
+    result = corpus.record(URL, 200, {}, page(**change), crawl)
+    assert result.outcome == "unchanged"
+    assert result.warnings == change.get("warnings", [])
     assert len(versions(corpus)) == 1
     row = speech(corpus)
     for name, value in change.items():

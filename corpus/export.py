@@ -1,0 +1,203 @@
+"""Dataset releases: the speeches as JSONL, CSV or Parquet, plus manifest.json.
+
+Same corpus + same arguments -> byte-identical data files: rows are ordered by id, keys
+and columns have a fixed order, and nothing time-dependent goes into a data file. The
+generation time lives only in the manifest (its `generated_at`, the one field by which
+two manifests of the same export differ).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from corpus.errors import UserError
+from corpus.moments import parse_date, parse_moment
+from corpus.store import Corpus
+
+FORMATS = ("jsonl", "csv", "parquet")
+LIST_SEPARATOR = "; "
+
+# name, kind ("str" | "int" | "list"), description
+COLUMNS = [
+    ("id", "str", "canonical path of the speech on justice.gov: the speech's identity"),
+    ("url", "str", "URL the record was fetched from (after redirects)"),
+    ("uuid", "str", "justice.gov API uuid, where known"),
+    ("status", "str", "live | gone (404/410 or redirected away) at the export moment"),
+    ("version", "int", "version number of this record: 1, 2, 3... per speech"),
+    ("generation", "str", "site generation of the page: current | drupal7 | archive"),
+    ("title", "str", "speech title"),
+    ("date", "str", "date given/published, YYYY-MM-DD"),
+    ("location", "str", "where it was given"),
+    ("delivery", "str", "delivery line, e.g. 'Remarks as prepared for delivery'"),
+    ("speakers", "list", "speakers, in page order"),
+    ("components", "list", "DOJ components, in page order"),
+    ("topics", "list", "topics, in page order"),
+    ("updated", "str", "the page's 'Updated' date, YYYY-MM-DD"),
+    ("paragraphs", "list", "the speech text, one string per paragraph"),
+    ("text", "str", "the paragraphs joined with a blank line"),
+    ("content_hash", "str", "sha256 of the canonical JSON of the content fields"),
+    ("extractor_version", "str", "extractor version that produced this record"),
+    ("crawl_id", "int", "corpus crawl (run) that recorded this version"),
+    ("first_seen", "str", "when the corpus first saw the speech (UTC)"),
+    ("last_changed", "str", "when the corpus started holding this version (UTC)"),
+]
+# In CSV, paragraphs would be ambiguous joined with "; " (they contain it): `text` carries them.
+CSV_COLUMNS = [c for c in COLUMNS if c[0] != "paragraphs"]
+FILE_STEM = "speeches"
+
+
+def export(corpus: Corpus, fmt: str, out_dir, *, as_of=None, since=None, until=None,
+           generated_at: str | None = None) -> dict:
+    """Write `speeches.<fmt>` and `manifest.json` into `out_dir`; return the manifest."""
+    if fmt not in FORMATS:
+        raise UserError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    moment = parse_moment(as_of) if as_of is not None else None
+    since = parse_date(since, "--since date") if since is not None else None
+    until = parse_date(until, "--until date") if until is not None else None
+    if since and until and since > until:
+        raise UserError(f"--since {since} is after --until {until}")
+    out = _out_dir(out_dir)
+    records = corpus.records(as_of=moment, since=since, until=until)
+    crawl_ids: set[int] = set()
+    extractors: set[str] = set()
+
+    def tracked():
+        for record in records:
+            if record["crawl_id"] is not None:
+                crawl_ids.add(record["crawl_id"])
+            extractors.add(record["extractor_version"])
+            yield record
+
+    name = f"{FILE_STEM}.{fmt}"
+    path = out / name
+    tmp = out / f".{name}.tmp"
+    try:
+        rows = WRITERS[fmt](tracked(), tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+    manifest = {
+        "dataset": "doj-speeches: speeches of the US Department of Justice (justice.gov)",
+        "generated_at": generated_at or corpus._now(),
+        "format": fmt,
+        "files": [{"name": name, "rows": rows, "bytes": path.stat().st_size,
+                   "sha256": _sha256(path)}],
+        "as_of": moment,
+        "as_of_note": ("records as the corpus held them at this moment (UTC)" if moment
+                       else "the current record of every speech"),
+        "since": since,
+        "until": until,
+        "date_filter_note": "since/until select on the speech's own date, inclusive",
+        "order": "rows ordered by id",
+        "schema_version": corpus.schema_version,
+        "extractor_versions": sorted(extractors),
+        "crawl_ids": sorted(crawl_ids),
+        "last_crawl": _last_crawl(corpus, moment),
+        "columns": [{"name": n, "type": k, "description": d}
+                    for n, k, d in (CSV_COLUMNS if fmt == "csv" else COLUMNS)],
+        "lists": LIST_NOTES[fmt],
+        "reproducibility": ("the same corpus exported with the same arguments gives "
+                            "byte-identical data files; manifests differ only in generated_at"),
+    }
+    try:
+        (out / "manifest.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
+            encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {out / 'manifest.json'}: {exc.strerror or exc}") from None
+    return manifest
+
+
+LIST_NOTES = {
+    "jsonl": "speakers, components, topics and paragraphs are JSON arrays",
+    "parquet": "speakers, components, topics and paragraphs are list<string> columns",
+    "csv": (f"speakers, components and topics are joined with {LIST_SEPARATOR!r}; "
+            "paragraphs are omitted (a name may not contain the separator, a paragraph may):"
+            " use text, the paragraphs joined with a blank line"),
+}
+
+
+def _out_dir(out_dir) -> Path:
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} exists and is not a directory")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create {out}: {exc.strerror or exc}") from None
+    if not os.access(out, os.W_OK):
+        raise UserError(f"cannot write to {out}: permission denied")
+    return out
+
+
+def _last_crawl(corpus: Corpus, moment: str | None) -> dict | None:
+    sql = "SELECT id, mode, started, finished, exit_status FROM crawls"
+    params: tuple = ()
+    if moment:
+        sql += " WHERE started <= ?"
+        params = (moment,)
+    return corpus._one(sql + " ORDER BY id DESC LIMIT 1", params)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_jsonl(records, path: Path) -> int:
+    rows = 0
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        for record in records:
+            fh.write(json.dumps({n: record[n] for n, _, _ in COLUMNS}, ensure_ascii=False))
+            fh.write("\n")
+            rows += 1
+    return rows
+
+
+def _write_csv(records, path: Path) -> int:
+    rows = 0
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow([n for n, _, _ in CSV_COLUMNS])
+        for record in records:
+            writer.writerow([
+                LIST_SEPARATOR.join(record[n]) if kind == "list" else record[n]
+                for n, kind, _ in CSV_COLUMNS
+            ])
+            rows += 1
+    return rows
+
+
+def _write_parquet(records, path: Path, batch: int = 2000) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    types = {"str": pa.string(), "int": pa.int64(), "list": pa.list_(pa.string())}
+    schema = pa.schema([pa.field(n, types[k]) for n, k, _ in COLUMNS])
+    rows = 0
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        chunk: list[dict] = []
+        for record in records:
+            chunk.append(record)
+            if len(chunk) >= batch:
+                writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
+                rows += len(chunk)
+                chunk = []
+        if chunk or rows == 0:
+            writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
+            rows += len(chunk)
+    return rows
+
+
+WRITERS = {"jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet}

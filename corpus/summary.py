@@ -1,0 +1,80 @@
+"""`stats`: what the corpus holds, and how its last crawls went."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from corpus.store import Corpus
+
+
+def _counts(corpus: Corpus, sql: str) -> dict:
+    return {str(key): n for key, n in corpus.conn.execute(sql)}
+
+
+def summary(corpus: Corpus, *, crawls: int = 5, components: int = 15) -> dict:
+    one = corpus.conn.execute
+    raw_count, raw_stored, raw_size = one(
+        "SELECT count(*), coalesce(sum(length(body)), 0), coalesce(sum(size), 0) FROM raw_pages"
+    ).fetchone()
+    recent = corpus._all("SELECT * FROM crawls ORDER BY id DESC LIMIT ?", (crawls,))
+    for crawl in recent:
+        crawl["args"] = json.loads(crawl["args"] or "{}")
+        crawl["stats"] = json.loads(crawl["stats"]) if crawl["stats"] else None
+    path = Path(corpus.path)
+    return {
+        "database": str(path),
+        "database_bytes": sum(p.stat().st_size for p in (path, Path(f"{path}-wal"))
+                              if p.exists()),
+        "schema_version": corpus.schema_version,
+        "speeches": one("SELECT count(*) FROM speeches").fetchone()[0],
+        "versions": one("SELECT count(*) FROM speech_versions").fetchone()[0],
+        "raw_pages": {"count": raw_count, "stored_bytes": raw_stored, "raw_bytes": raw_size},
+        "by_status": _counts(corpus, "SELECT status, count(*) FROM speeches GROUP BY 1 ORDER BY 1"),
+        "by_generation": _counts(
+            corpus, "SELECT generation, count(*) FROM speeches GROUP BY 1 ORDER BY 2 DESC, 1"),
+        "by_year": _counts(
+            corpus, "SELECT coalesce(substr(date, 1, 4), 'undated'), count(*) FROM speeches"
+                    " GROUP BY 1 ORDER BY 1 DESC"),
+        "by_component": _counts(
+            corpus, "SELECT j.value, count(*) FROM speeches s, json_each(s.components) j"
+                    f" GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {int(components)}"),
+        "fetch_outcomes": _counts(
+            corpus, "SELECT outcome, count(*) FROM fetches GROUP BY 1 ORDER BY 2 DESC, 1"),
+        "last_crawls": recent,
+    }
+
+
+def _line(counts: dict) -> str:
+    return ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+def render(info: dict) -> list[str]:
+    raw = info["raw_pages"]
+    lines = [
+        f"{info['database']}: {info['speeches']} speeches, {info['versions']} versions,"
+        f" {raw['count']} raw pages ({_size(raw['stored_bytes'])} stored,"
+        f" {_size(raw['raw_bytes'])} raw), {_size(info['database_bytes'])} on disk",
+        f"status:      {_line(info['by_status'])}",
+        f"generation:  {_line(info['by_generation'])}",
+        f"year:        {_line(info['by_year'])}",
+        f"component:   {_line(info['by_component'])}",
+        f"fetches:     {_line(info['fetch_outcomes'])}",
+        "last crawls:" if info["last_crawls"] else "last crawls: none",
+    ]
+    for crawl in info["last_crawls"]:
+        state = (f"exit {crawl['exit_status']}" if crawl["finished"]
+                 else "unfinished")
+        stats = crawl["stats"] or {}
+        shown = {k: v for k, v in stats.items() if isinstance(v, (int, float))}
+        lines.append(f"  #{crawl['id']} {crawl['mode']:<10} {crawl['started'][:19]}Z"
+                     f"  {state}  {_line(shown)}")
+    return lines

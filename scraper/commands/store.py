@@ -1,0 +1,233 @@
+"""Corpus commands: import-pages, stats, search, history, reextract, check, export.
+
+The store and pyarrow are imported inside each command so the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sqlite3
+
+import click
+
+from scraper.cli import db_option
+
+
+def _corpus_errors(command):
+    """A damaged database found mid-command is a one-line error (exit 2), not a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from corpus.errors import CorpusError, UserError
+
+        try:
+            return command(*args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise CorpusError(f"database busy: {exc} (another writer held it too long)")
+            raise UserError(f"database error: {exc} (run `doj-speeches check`)") from None
+
+    return wrapper
+
+
+def _open(db_path: str, *, create: bool = False):
+    from corpus.store import Corpus
+
+    return Corpus(db_path, create=create)
+
+
+@click.command("import-pages")
+@db_option
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--url-map", type=click.Path(dir_okay=False),
+              help="CSV with columns path,url for pages without a canonical link.")
+@click.option("-v", "--verbose", is_flag=True, help="One line per page.")
+@_corpus_errors
+def import_pages_command(db_path, paths, url_map, verbose):
+    """Ingest saved HTML pages (files or folders) into the corpus, offline.
+
+    \b
+    Example:
+      doj-speeches import-pages saved/ --url-map saved/urls.csv
+
+    Exit code 2 when any page could not be imported as a speech (each is named).
+    """
+    from corpus.errors import UserError
+    from corpus.importer import find_pages, import_pages, read_url_map
+
+    files = find_pages(paths)
+    mapping = read_url_map(url_map) if url_map else {}
+    problems = 0
+
+    def report(path, result):
+        nonlocal problems
+        if result.outcome in ("failed", "skipped", "no_url", "unreadable"):
+            problems += 1
+            click.echo(f"{path}: {result.outcome}: {result.reason}", err=True)
+        elif verbose:
+            click.echo(f"{path}: {result.outcome} {result.speech_id} v{result.version}")
+
+    with _open(db_path, create=True) as corpus:
+        crawl_id = corpus.begin_crawl("import", {"paths": list(paths), "url_map": url_map})
+        counts = import_pages(corpus, files, mapping, crawl_id, on_page=report)
+        corpus.finish_crawl(crawl_id, dict(counts), 2 if problems else 0)
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    click.echo(f"imported {len(files)} pages into {db_path} (crawl {crawl_id}): {summary or 'none'}")
+    if problems:
+        raise UserError(f"{problems} of {len(files)} pages were not imported as speeches")
+
+
+@click.command("stats")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_corpus_errors
+def stats_command(db_path, as_json):
+    """Counts by status, generation, year and component; the last crawls."""
+    from corpus.summary import render, summary
+
+    with _open(db_path) as corpus:
+        info = summary(corpus)
+    if as_json:
+        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(render(info)))
+
+
+@click.command("search")
+@db_option
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@_corpus_errors
+def search_command(db_path, query, limit):
+    """Full-text search of titles and texts, best matches first.
+
+    \b
+    QUERY is SQLite FTS5 syntax: words (stemmed), "a phrase", AND/OR/NOT, prefix*.
+    Example:  doj-speeches search '"civil rights" AND voting'
+    """
+    with _open(db_path) as corpus:
+        hits = corpus.search(query, limit)
+    if not hits:
+        click.echo("no matches")
+    for rank, hit in enumerate(hits, start=1):
+        gone = "  [gone]" if hit["status"] == "gone" else ""
+        click.echo(f"{rank}. {hit['date'] or 'undated'}  {hit['title']}{gone}")
+        click.echo(f"   {hit['id']}")
+        click.echo(f"   {' '.join(hit['snippet'].split())}")
+
+
+@click.command("history")
+@db_option
+@click.argument("id_or_url")
+@_corpus_errors
+def history_command(db_path, id_or_url):
+    """The versions of one speech, with what changed between them.
+
+    ID_OR_URL is the speech id (/opa/speech/...) or any of its URLs.
+    """
+    from corpus.diff import diff_records
+    from corpus.errors import UserError
+
+    with _open(db_path) as corpus:
+        speech = corpus.find_speech(id_or_url)
+        if speech is None:
+            raise UserError(f"unknown speech: {id_or_url}")
+        versions = corpus.versions(speech["id"])
+        events = corpus.status_events(speech["id"])
+    gone = f" since {speech['gone_since']}" if speech["status"] == "gone" else ""
+    click.echo(f"{speech['id']}  {speech['status']}{gone}, {len(versions)} version(s),"
+               f" first seen {speech['first_seen']}, last seen {speech['last_seen']}")
+    click.echo(f"  {speech['url']}")
+    previous = None
+    for v in versions:
+        until = v["seen_until"] or "now"
+        click.echo(f"\nversion {v['version']}  {v['seen_from']} .. {until}  crawl {v['crawl_id']}"
+                   f"  extractor {v['extractor_version']}  content {v['content_hash'][:12]}")
+        if previous is None:
+            click.echo(f"  title: {v['title']}")
+            click.echo(f"  date: {v['date']}  speakers: {'; '.join(v['speakers']) or '-'}")
+            click.echo(f"  {len(v['paragraphs'])} paragraphs, {len(v['text'].split())} words")
+        else:
+            for line in diff_records(previous, v) or ["(no change in content)"]:
+                click.echo(f"  {line}")
+        previous = v
+    if events:
+        click.echo("\nstatus:")
+        for event in events:
+            click.echo(f"  {event['at']}  {event['status']}  ({event['reason']})")
+
+
+@click.command("reextract")
+@db_option
+@_corpus_errors
+def reextract_command(db_path):
+    """Re-run extraction over the stored raw pages (no network).
+
+    A new version, marked with the new extractor version, only where the record changed.
+    """
+    from corpus.extract import EXTRACTOR_VERSION
+
+    def progress(done, total):
+        if done % 1000 == 0 or done == total:
+            click.echo(f"  {done}/{total}", err=True)
+
+    with _open(db_path) as corpus:
+        result = corpus.reextract(progress=progress)
+    counts = ", ".join(f"{k} {result.get(k, 0)}"
+                       for k in ("new", "changed", "unchanged", "failed", "skipped"))
+    click.echo(f"re-extracted {result['pages']} pages with extractor {EXTRACTOR_VERSION}"
+               f" (crawl {result['crawl_id']}): {counts}")
+    for failure in result["failures"]:
+        click.echo(f"failed: {failure}", err=True)
+
+
+@click.command("check")
+@db_option
+@_corpus_errors
+def check_command(db_path):
+    """Integrity: SQLite's own check, then the corpus invariants (exit 2 on any problem)."""
+    from corpus.errors import UserError
+
+    with _open(db_path) as corpus:
+        problems = corpus.check()
+        counts = corpus.conn.execute(
+            "SELECT (SELECT count(*) FROM speeches), (SELECT count(*) FROM speech_versions),"
+            " (SELECT count(*) FROM raw_pages)").fetchone()
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise UserError(f"{db_path}: {len(problems)} problem(s) found")
+    click.echo(f"ok: {counts[0]} speeches, {counts[1]} versions, {counts[2]} raw pages checked")
+
+
+@click.command("export")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]),
+              required=True)
+@click.option("--out", "out_dir", required=True, type=click.Path(),
+              help="Folder for the data file and manifest.json.")
+@click.option("--as-of", help="The corpus as it was then: YYYY-MM-DD (end of day, UTC) "
+                              "or an ISO 8601 date-time.")
+@click.option("--since", help="Speeches dated on or after YYYY-MM-DD.")
+@click.option("--until", help="Speeches dated on or before YYYY-MM-DD.")
+@_corpus_errors
+def export_command(db_path, fmt, out_dir, as_of, since, until):
+    """Write a dataset release: speeches.<format> plus manifest.json.
+
+    The same corpus and arguments give byte-identical data files; the manifest differs
+    only in generated_at.
+    """
+    from corpus.export import export
+
+    with _open(db_path) as corpus:
+        manifest = export(corpus, fmt, out_dir, as_of=as_of, since=since, until=until)
+    [data] = manifest["files"]
+    click.echo(f"wrote {data['rows']} speeches to {out_dir}/{data['name']}"
+               f" and {out_dir}/manifest.json")
+
+
+def register(group: click.Group) -> None:
+    for command in (import_pages_command, stats_command, search_command, history_command,
+                    reextract_command, check_command, export_command):
+        group.add_command(command)
