@@ -1,0 +1,191 @@
+"""Discovery parsers: listing pages, sitemaps, the JSON API, archive indexes, robots.txt.
+
+Pure functions of (body, url) -> entries, so each is tested offline on saved pages; the
+spider only routes requests. An Entry is a URL found plus what the source said about it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+
+from corpus.extract.fields import parse_date
+
+SPEECH_PATH = re.compile(r"^(?:/archives)?(?:/[a-z0-9-]+)?/speech/[^/?#]+/?$", re.I)
+ARCHIVE_SPEECH = re.compile(r"^/archive/ag/speeches/(\d{4})/[^/]+\.html?$", re.I)
+ARCHIVE_INDEX = re.compile(r"^/archive/ag/speeches/(?:\d{4}/)?(?:index\.html?)?$", re.I)
+
+
+@dataclass
+class Entry:
+    url: str
+    date: str | None = None  # the speech's date when the source tells it
+    lastmod: str | None = None  # sitemap <lastmod> (ISO timestamp)
+    uuid: str | None = None
+    source: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def meta(self) -> dict:
+        return {k: v for k, v in (("date", self.date), ("lastmod", self.lastmod),
+                                  ("uuid", self.uuid), ("source", self.source)) if v}
+
+
+def is_speech_url(url: str) -> bool:
+    path = urlsplit(url).path
+    return bool(SPEECH_PATH.match(path) or ARCHIVE_SPEECH.match(path))
+
+
+def _html(body: bytes):
+    try:
+        return lxml.html.document_fromstring(body, parser=lxml.html.HTMLParser(huge_tree=True))
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+# ---- listings (/news/speeches, component listings, Drupal 7 listings) ----
+
+LISTING_ROWS = (
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' views-row ')]"
+    " | //div[contains(@class,'view-content')]//tr[td]"
+)
+ROW_LINK = [
+    ".//h2//a[@href]", ".//*[contains(@class,'views-field-title')]//a[@href]",
+    ".//a[@rel='bookmark']", ".//a[@href]",
+]
+ROW_DATE = [".//time/@datetime", ".//*[contains(@class,'date-display-single')]/@content",
+            ".//*[contains(@class,'date')]"]
+NEXT_PAGE = (
+    "//a[contains(@class,'usa-pagination__next-page')]/@href"
+    " | //li[contains(@class,'pager__item--next') or contains(@class,'pager-next')]/a/@href"
+    " | //a[@rel='next']/@href"
+)
+
+
+def parse_listing(body: bytes, url: str) -> tuple[list[Entry], str | None]:
+    """Speech entries of a listing page, in page order, and the next page's URL."""
+    doc = _html(body)
+    if doc is None:
+        return [], None
+    entries, seen = [], set()
+    for row in doc.xpath(LISTING_ROWS):
+        link = next((found[0] for xp in ROW_LINK if (found := row.xpath(xp))), None)
+        if link is None:
+            continue
+        href = urljoin(url, link.get("href").strip())
+        if not is_speech_url(href) or href in seen:
+            continue
+        seen.add(href)
+        date = None
+        for xp in ROW_DATE:
+            for value in row.xpath(xp):
+                text = value if isinstance(value, str) else value.text_content()
+                date = parse_date(text.strip())
+                if date:
+                    break
+            if date:
+                break
+        entries.append(Entry(href, date=date, source="listing"))
+    next_href = doc.xpath(NEXT_PAGE)
+    return entries, urljoin(url, next_href[0]) if next_href else None
+
+
+# ---- sitemaps ----
+
+def parse_sitemap(body: bytes) -> tuple[str, list[Entry]]:
+    """('index' | 'urlset', entries) of a sitemap or sitemap index."""
+    try:
+        root = lxml.etree.fromstring(
+            body, parser=lxml.etree.XMLParser(recover=True, huge_tree=True, resolve_entities=False,
+                                              no_network=True)
+        )
+    except lxml.etree.XMLSyntaxError:
+        return "urlset", []
+    if root is None:
+        return "urlset", []
+    kind = "index" if lxml.etree.QName(root).localname == "sitemapindex" else "urlset"
+    entries = []
+    for node in root:
+        if not isinstance(node.tag, str):
+            continue
+        values = {lxml.etree.QName(c).localname: (c.text or "").strip()
+                  for c in node if isinstance(c.tag, str)}
+        if values.get("loc"):
+            entries.append(Entry(values["loc"], lastmod=values.get("lastmod") or None,
+                                 source="sitemap"))
+    return kind, entries
+
+
+# ---- JSON API (/api/v1/speeches.json) ----
+
+def _epoch_date(value) -> str | None:
+    try:
+        return dt.datetime.fromtimestamp(int(value), dt.timezone.utc).date().isoformat()
+    except (TypeError, ValueError, OverflowError, OSError):
+        return parse_date(str(value)) if value else None
+
+
+def parse_api(body: bytes, url: str) -> tuple[list[Entry], dict]:
+    """Entries of an API page and its resultset ({count, pagesize, page})."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return [], {}
+    if not isinstance(data, dict):
+        return [], {}
+    resultset = (data.get("metadata") or {}).get("resultset") or {}
+    entries = []
+    for item in data.get("results") or []:
+        if not isinstance(item, dict) or not item.get("url"):
+            continue
+        entries.append(Entry(
+            urljoin(url, item["url"]), date=_epoch_date(item.get("date")),
+            lastmod=_iso_epoch(item.get("changed")), uuid=item.get("uuid"), source="api",
+        ))
+    return entries, resultset
+
+
+def _iso_epoch(value) -> str | None:
+    try:
+        return dt.datetime.fromtimestamp(int(value), dt.timezone.utc).isoformat()
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+# ---- static archive indexes (/archive/ag/speeches/) ----
+
+def parse_archive_index(body: bytes, url: str) -> tuple[list[Entry], list[str]]:
+    """Speech pages and further index pages linked from an archive index page."""
+    doc = _html(body)
+    if doc is None:
+        return [], []
+    speeches, indexes, seen = [], [], set()
+    for href in doc.xpath("//a/@href"):
+        absolute = urljoin(url, href.strip())
+        path = urlsplit(absolute).path
+        if absolute in seen:
+            continue
+        seen.add(absolute)
+        if ARCHIVE_SPEECH.match(path) and not path.lower().endswith(("index.html", "index.htm")):
+            speeches.append(Entry(absolute, source="archive"))
+        elif ARCHIVE_INDEX.match(path) and absolute.split("#")[0] != url:
+            indexes.append(absolute)
+    return speeches, indexes
+
+
+def lastmod_key(value: str | None) -> str:
+    """Sortable form of a lastmod (dates and timestamps compare as UTC text)."""
+    if not value:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
