@@ -2,7 +2,8 @@
 
 Each page's URL is its canonical link (or og:url), else the `url` that a MAP.csv
 (columns `path,url`) gives for its path. Paths in the map are relative to the map's
-folder or to the current directory.
+folder or to the current directory; failing both, a file name that names exactly one
+entry of the map is accepted.
 """
 
 from __future__ import annotations

@@ -1,0 +1,194 @@
+"""The data dictionary: every table and column of the corpus, described once.
+
+metadata.json (Datasette) and the tables of docs/storage.md are generated from it:
+    python -m corpus.dictionary metadata > metadata.json
+    python -m corpus.dictionary markdown     # paste into docs/storage.md
+A test checks that it covers the schema exactly and that metadata.json is current.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+_RECORD = {
+    "generation": "site generation of the page: current | drupal7 | archive",
+    "title": "speech title",
+    "date": "date the speech was given/published, YYYY-MM-DD (null if the page has none)",
+    "location": "where it was given, e.g. 'Washington, DC, United States'",
+    "delivery": "delivery line, e.g. 'Remarks as prepared for delivery'",
+    "speakers": "JSON array of speakers, in page order",
+    "components": "JSON array of DOJ components, in page order",
+    "topics": "JSON array of topics, in page order",
+    "updated": "the page's 'Updated' date, YYYY-MM-DD (not part of content_hash)",
+}
+_TS = " (ISO 8601 UTC, microseconds)"
+
+TABLES: dict[str, tuple[str, dict[str, str]]] = {
+    "speeches": ("One row per speech: its current record and status. Never deleted.", {
+        "n": "stable integer key (rowid); the full-text index refers to it",
+        "id": "speech id: canonical path (/opa/speech/<slug>, /archive/ag/speeches/...)"
+              " without scheme, host, /archives prefix, trailing slash or query",
+        "url": "URL it was last fetched from (after redirects)",
+        "uuid": "justice.gov API uuid, where known",
+        "status": "live | gone (404/410, or redirected to a page that is not a speech)",
+        **_RECORD,
+        "text": "the speech text: paragraphs joined with a blank line",
+        "version": "number of the current version (speech_versions.version)",
+        "content_hash": "sha256 of the canonical JSON of the content fields (DESIGN.md)",
+        "raw_sha256": "raw page the record was last extracted from (-> raw_pages)",
+        "first_seen": "first fetch of the speech" + _TS,
+        "last_seen": "last fetch that found it (200 or 304)" + _TS,
+        "last_changed": "when the current version began" + _TS,
+        "gone_since": "when it was found gone (null while live)" + _TS,
+    }),
+    "speech_versions": ("One row per change of a speech's record, numbered 1, 2, 3... "
+                        "A->B->A gives a version 3 equal in content to version 1.", {
+        "speech_id": "the speech (-> speeches.id)",
+        "version": "1, 2, 3... per speech",
+        "url": "URL the version was fetched from",
+        **_RECORD,
+        "paragraphs": "JSON array: the speech text, one string per paragraph",
+        "text": "paragraphs joined with a blank line",
+        "content_hash": "sha256 of the canonical JSON of title, date, location, delivery,"
+                        " speakers, components, topics and paragraphs",
+        "raw_sha256": "raw page it was extracted from (-> raw_pages)",
+        "crawl_id": "crawl (run) that recorded it (-> crawls); a reextract run for"
+                    " versions made by re-extraction",
+        "extractor_version": "version of the extractor that produced it",
+        "seen_from": "when the corpus started holding this version" + _TS,
+        "seen_until": "when the next version replaced it (null: current)" + _TS,
+    }),
+    "raw_pages": ("Raw response bodies exactly as fetched, stored once per content "
+                  "(content-addressed), compressed.", {
+        "sha256": "sha256 of the raw bytes (the key)",
+        "size": "length of the raw bytes",
+        "compression": "zlib (the body column holds zlib.compress(raw))",
+        "body": "the compressed bytes",
+        "first_seen": "when these bytes were first stored" + _TS,
+    }),
+    "fetches": ("One row per response handled (and per failure after the last retry).", {
+        "id": "ascending",
+        "crawl_id": "crawl (run) it belongs to (-> crawls)",
+        "fetched_at": "when it was recorded" + _TS,
+        "url": "final URL (after redirects)",
+        "request_url": "URL requested, when it differs (redirects)",
+        "speech_id": "speech the outcome applies to (canonical id); null for discovery",
+        "status": "HTTP status (null for a network error)",
+        "outcome": "new | changed | unchanged | not_modified | gone | failed | skipped"
+                   " (not a speech) | discovery (robots, sitemaps, listings, API)",
+        "reason": "why: the error, 'HTTP 404', 'soft 404: ...', 'same raw page', ...",
+        "warnings": "JSON array of extraction warnings ('kind: detail')",
+        "etag": "ETag response header",
+        "last_modified": "Last-Modified response header",
+        "headers": "JSON object of all response headers (lower-case names)",
+        "encoding": "HTTP charset given to the extractor",
+        "bytes": "length of the response body",
+        "raw_sha256": "the body (-> raw_pages); null when not stored",
+        "version": "the speech's version after this fetch",
+    }),
+    "crawls": ("One row per run: crawl, backfill, import, reextract...", {
+        "id": "ascending integer",
+        "mode": "crawl | backfill | import | reextract | ...",
+        "args": "JSON object of the run's arguments",
+        "started": "start" + _TS,
+        "finished": "end (null: unfinished or killed)" + _TS,
+        "stats": "JSON object of the run's counts",
+        "exit_status": "exit code of the run (DESIGN.md Decision 1)",
+    }),
+    "frontier": ("A backfill's discovered URLs and their state, so --resume survives "
+                 "SIGKILL (DESIGN.md Decision 3).", {
+        "id": "ascending: discovery order",
+        "crawl_id": "the backfill (-> crawls)",
+        "speech_id": "canonical id (one row per id and crawl)",
+        "url": "URL as discovered",
+        "meta": "JSON object: source, lastmod...",
+        "state": "pending | done",
+        "outcome": "the fetch outcome, once done",
+        "added": "when discovered" + _TS,
+        "done_at": "when handled" + _TS,
+    }),
+    "meta": ("Key/value facts about the database file.", {
+        "key": "schema_version: number of migrations applied",
+        "value": "its value",
+    }),
+}
+
+VIEWS: dict[str, str] = {
+    "speech_list": "speeches without their text, newest first",
+    "changes": "every change after a speech's first version, newest first",
+    "fetch_problems": "failed, skipped and gone fetches and those with warnings",
+}
+
+QUERIES = {
+    "as_of": {
+        "title": "The corpus as of a moment",
+        "description": "The version of every speech the corpus held at :moment (UTC, "
+                       "e.g. 2024-05-01T12:00:00Z; a bare date means the start of that "
+                       "day). `doj-speeches export --as-of` adds each speech's status.",
+        "sql": "select speech_id, version, title, date, speakers, seen_from, seen_until\n"
+               "from speech_versions\n"
+               "where seen_from <= :moment and (seen_until is null or seen_until > :moment)\n"
+               "order by speech_id",
+    },
+    "history": {
+        "title": "History of one speech",
+        "description": "All versions of the speech with id :speech_id "
+                       "(e.g. /opa/speech/...); `doj-speeches history` shows the diffs.",
+        "sql": "select version, seen_from, seen_until, title, date, extractor_version,"
+               " crawl_id, content_hash, text\n"
+               "from speech_versions where speech_id = :speech_id order by version",
+    },
+}
+
+
+def metadata(database: str = "corpus") -> dict:
+    tables = {}
+    for name, (description, columns) in TABLES.items():
+        tables[name] = {"description": description, "columns": columns}
+    tables["speeches"].update({
+        "label_column": "title", "sort_desc": "date", "fts_table": "speeches_fts",
+        "fts_pk": "n",
+        "facets": ["status", "generation", {"array": "components"}, {"array": "topics"}],
+    })
+    tables["speech_versions"].update({"sort_desc": "seen_from",
+                                      "facets": ["extractor_version", "crawl_id"]})
+    tables["fetches"].update({"sort_desc": "id", "facets": ["outcome", "crawl_id", "status"]})
+    tables["crawls"].update({"sort_desc": "id", "facets": ["mode", "exit_status"]})
+    tables["frontier"].update({"facets": ["crawl_id", "state"]})
+    for name, description in VIEWS.items():
+        tables[name] = {"description": description}
+    tables["speech_list"].update({"label_column": "title",
+                                  "facets": ["status", {"array": "components"}]})
+    return {
+        "title": "US Department of Justice speeches",
+        "description": "A versioned research corpus of the speeches published on "
+                       "justice.gov, built by doj-speeches. Search speeches by title "
+                       "and text; every change of a speech is a row in speech_versions.",
+        "source": "justice.gov",
+        "source_url": "https://www.justice.gov/news/speeches",
+        "databases": {database: {
+            "description": "Tables described in docs/storage.md of doj-speeches.",
+            "tables": tables,
+            "queries": QUERIES,
+        }},
+    }
+
+
+def markdown() -> str:
+    out = []
+    for name, (description, columns) in TABLES.items():
+        out += [f"### `{name}`", "", description, "", "| column | meaning |", "|---|---|"]
+        out += ["| `" + col + "` | " + text.replace("|", "\\|") + " |"
+                for col, text in columns.items()]
+        out.append("")
+    out += ["### Views", ""] + [f"- `{n}`: {d}" for n, d in VIEWS.items()] + [""]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    what = sys.argv[1] if len(sys.argv) > 1 else "metadata"
+    if what == "markdown":
+        print(markdown())
+    else:
+        print(json.dumps(metadata(), ensure_ascii=False, indent=2))

@@ -1,0 +1,40 @@
+"""The data dictionary matches the schema, and metadata.json (Datasette) is generated from it."""
+
+import json
+from pathlib import Path
+
+from corpus.dictionary import QUERIES, TABLES, VIEWS, metadata
+from corpus.store import Corpus
+from tests.store_support import BASE, FakeExtractor, page
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_dictionary_describes_every_table_and_column(tmp_path):
+    with Corpus(tmp_path / "c.db", extract=FakeExtractor()) as corpus:
+        tables = {t for t in corpus.db.table_names() if not t.startswith("speeches_fts")}
+        assert tables == set(TABLES)
+        for name, (_, columns) in TABLES.items():
+            assert [c.name for c in corpus.db[name].columns] == list(columns), name
+        assert set(corpus.db.view_names()) == set(VIEWS)
+
+
+def test_metadata_json_is_current_and_its_queries_run(tmp_path):
+    assert json.loads((ROOT / "metadata.json").read_text()) == metadata()
+    with Corpus(tmp_path / "c.db", extract=FakeExtractor()) as corpus:
+        crawl = corpus.begin_crawl("t", {})
+        corpus.record_page(BASE + "a", 200, {}, page(), crawl)
+        corpus.record_page(BASE + "a", 200, {}, page(title="B"), crawl)
+        [(until,)] = corpus.conn.execute("SELECT seen_until FROM speech_versions WHERE version = 1")
+        rows = corpus.conn.execute(QUERIES["as_of"]["sql"], {"moment": until}).fetchall()
+        assert [(r[0], r[1], r[2]) for r in rows] == [("/opa/speech/a", 2, "B")]
+        rows = corpus.conn.execute(QUERIES["history"]["sql"], {"speech_id": "/opa/speech/a"})
+        assert [r[0] for r in rows] == [1, 2]
+        for view in VIEWS:
+            corpus.conn.execute(f"SELECT * FROM {view}").fetchall()
+
+
+def test_docs_hold_the_current_data_dictionary():
+    from corpus.dictionary import markdown
+
+    assert markdown() in (ROOT / "docs" / "storage.md").read_text(encoding="utf-8")
