@@ -624,6 +624,15 @@ def _decompress(compression: str, body: bytes) -> bytes:
     raise UserError(f"unknown raw page compression {compression!r}")
 
 
+def _hint(exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "readonly" in text or "unable to open" in text:
+        return " (the file and its folder must be writable: WAL mode writes beside it)"
+    if "locked" in text or "busy" in text:
+        return " (another process held it too long)"
+    return " (not a corpus database, or corrupt)"
+
+
 def _connect(path: str, *, create: bool, busy_timeout: float) -> sqlite3.Connection:
     target = Path(path)
     if not create and not target.exists():
@@ -650,7 +659,7 @@ def _connect(path: str, *, create: bool, busy_timeout: float) -> sqlite3.Connect
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise UserError(f"cannot use {path}: {exc} (not a corpus database, or corrupt)") from None
+        raise UserError(f"cannot use {path}: {exc}{_hint(exc)}") from None
     except BaseException:
         conn.close()
         raise

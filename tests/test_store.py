@@ -372,3 +372,16 @@ def test_one_transaction_per_page_rolls_back_on_error(corpus, crawl, monkeypatch
     after = {t: rows(corpus, f"SELECT * FROM {t}") for t in before}
     assert after == before
     assert corpus.check() == []
+
+
+def test_status_events_show_when_a_speech_went_and_came_back(corpus, crawl):
+    corpus.record_page(URL, 404, {}, b"", crawl)  # before it was known: no event
+    corpus.record_page(URL, 200, {}, page(), crawl)
+    corpus.record_page(URL, 404, {}, b"", crawl)
+    corpus.record_page(URL, 410, {}, b"", crawl)  # still gone: no second event
+    corpus.record_page(URL, 304, {}, b"", crawl)
+    events = corpus.status_events(SID)
+    assert [(e["status"], e["reason"]) for e in events] == [
+        ("gone", "HTTP 404"), ("live", events[1]["reason"])]
+    assert events[1]["reason"].startswith("live again (gone since ")
+    assert speech(corpus)["status"] == "live"

@@ -15,7 +15,8 @@ from scraper.cli import db_option
 
 
 def _corpus_errors(command):
-    """A damaged database found mid-command is a one-line error (exit 2), not a traceback."""
+    """A database error met mid-command is one line, not a traceback: exit 2 for a
+    damaged or unwritable file (bad input), 1 for anything else."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -24,9 +25,11 @@ def _corpus_errors(command):
         try:
             return command(*args, **kwargs)
         except sqlite3.DatabaseError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise CorpusError(f"database busy: {exc} (another writer held it too long)")
-            raise UserError(f"database error: {exc} (run `doj-speeches check`)") from None
+            text = str(exc)
+            if any(s in text for s in ("malformed", "not a database", "corrupt", "readonly",
+                                       "unable to open", "disk I/O")):
+                raise UserError(f"database error: {text} (run `doj-speeches check`)") from None
+            raise CorpusError(f"database error: {text}") from None
 
     return wrapper
 
