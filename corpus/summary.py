@@ -21,6 +21,10 @@ def summary(corpus: Corpus, *, crawls: int = 5, components: int = 15) -> dict:
     for crawl in recent:
         crawl["args"] = json.loads(crawl["args"] or "{}")
         crawl["stats"] = json.loads(crawl["stats"]) if crawl["stats"] else None
+        # From the fetches themselves: right even for a killed run that wrote no stats.
+        crawl["outcomes"] = _counts(
+            corpus, f"SELECT outcome, count(*) FROM fetches WHERE crawl_id = {int(crawl['id'])}"
+                    " GROUP BY 1 ORDER BY 2 DESC, 1")
     path = Path(corpus.path)
     return {
         "database": str(path),
@@ -74,7 +78,8 @@ def render(info: dict) -> list[str]:
         state = (f"exit {crawl['exit_status']}" if crawl["finished"]
                  else "unfinished")
         stats = crawl["stats"] or {}
-        shown = {k: v for k, v in stats.items() if isinstance(v, (int, float))}
+        shown = crawl["outcomes"] or {k: v for k, v in stats.items()
+                                      if isinstance(v, (int, float))}
         lines.append(f"  #{crawl['id']} {crawl['mode']:<10} {crawl['started'][:19]}Z"
                      f"  {state}  {_line(shown)}")
     return lines

@@ -148,12 +148,13 @@ def test_stats(db):
     assert result.exit_code == 0
     assert f"{len(eval_cases())} speeches" in result.output
     assert "generation:  current 5, archive 2, drupal7 2" in result.output
-    assert "#1 import" in result.output
+    assert "#1 import" in result.output and f"exit 0  new {len(eval_cases())}" in result.output
     info = json.loads(run("stats", "--db", db, "--json").output)
     assert info["by_status"] == {"live": len(eval_cases())}
     assert info["by_year"]["2005"] == 2
     assert info["by_component"]["Office of the Attorney General"] >= 1
     assert info["last_crawls"][0]["mode"] == "import"
+    assert info["last_crawls"][0]["outcomes"] == {"new": len(eval_cases())}
 
 
 def test_search_ranks_and_snippets(db):
