@@ -209,3 +209,12 @@ def test_export_command_is_reproducible(tmp_path, db, fmt):
     manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
     assert manifest["files"][0]["rows"] == len(eval_cases()) - 2  # the 2005 pages filtered
     assert manifest["extractor_versions"] and manifest["crawl_ids"] == [1]
+
+
+def test_runs_as_python_dash_m_and_installed(db):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "scraper.cli", "check", "--db", str(db)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("ok: "), done.stderr

@@ -11,7 +11,18 @@ import sqlite3
 
 import click
 
-from scraper.cli import db_option
+# The same option as scraper.cli.db_option. Not imported from there: under
+# `python -m scraper.cli` that import would load scraper.cli a second time while it is
+# registering this very module (a circular import).
+db_option = click.option(
+    "--db",
+    "db_path",
+    default="corpus.db",
+    show_default=True,
+    envvar="CORPUS_DB",
+    type=click.Path(dir_okay=False),
+    help="SQLite corpus file.",
+)
 
 
 def _corpus_errors(command):
