@@ -414,9 +414,24 @@ class Corpus:
                                     (uuid, canonical_id(url)))
         return cur.rowcount > 0
 
-    def live_speech_ids(self) -> list[str]:
-        return [r[0] for r in self.conn.execute(
-            "SELECT id FROM speeches WHERE status = 'live' ORDER BY id")]
+    def live_speech_ids(self, since: str | None = None, until: str | None = None) -> list[str]:
+        """Ids of live speeches, optionally those dated in [since, until] (undated kept)."""
+        sql = "SELECT id FROM speeches WHERE status = 'live'"
+        params: list = []
+        if since:
+            sql += " AND (date IS NULL OR date >= ?)"
+            params.append(since)
+        if until:
+            sql += " AND (date IS NULL OR date <= ?)"
+            params.append(until)
+        return [r[0] for r in self.conn.execute(sql + " ORDER BY id", params)]
+
+    def last_healthy_crawl_start(self) -> str | None:
+        """When the last healthy crawl or backfill started: a scheduled crawl reads only
+        the parts of the sitemap whose lastmod moved since then."""
+        row = self._one("SELECT started FROM crawls WHERE finished IS NOT NULL"
+                        " AND exit_status = 0 ORDER BY id DESC LIMIT 1")
+        return row["started"] if row else None
 
     def conditional_headers(self, url: str) -> dict[str, str]:
         """If-None-Match / If-Modified-Since from the last 200 of this speech or URL."""
@@ -451,6 +466,11 @@ class Corpus:
                  for url, meta in items),
             )
             return self.conn.total_changes - before
+
+    def frontier_ids(self, crawl_id: int) -> set[str]:
+        """Canonical ids already in this crawl's frontier, whatever their state."""
+        return {r[0] for r in self.conn.execute(
+            "SELECT speech_id FROM frontier WHERE crawl_id = ?", (crawl_id,))}
 
     def frontier_pending(self, crawl_id: int) -> list[tuple[str, dict]]:
         return [(url, json.loads(meta or "{}")) for url, meta in self.conn.execute(

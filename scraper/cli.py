@@ -10,6 +10,7 @@ import click
 
 from corpus.errors import CorpusError
 from scraper import __version__
+from scraper.commands import db_option  # noqa: F401  (re-exported for command modules)
 
 
 class CliError(click.ClickException):
@@ -30,17 +31,6 @@ class Group(click.Group):
             raise CliError(str(exc), exc.exit_code) from None
 
 
-db_option = click.option(
-    "--db",
-    "db_path",
-    default="corpus.db",
-    show_default=True,
-    envvar="CORPUS_DB",
-    type=click.Path(dir_okay=False),
-    help="SQLite corpus file.",
-)
-
-
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="doj-speeches")
 def cli():
@@ -53,10 +43,12 @@ def cli():
 
 
 def _register_all():
+    from scraper.commands import crawl as crawl_cmds
     from scraper.commands import extract as extract_cmds
+    from scraper.commands import replica as replica_cmds
     from scraper.commands import store as store_cmds
 
-    for module in (extract_cmds, store_cmds):
+    for module in (extract_cmds, store_cmds, crawl_cmds, replica_cmds):
         module.register(cli)
 
 
