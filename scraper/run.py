@@ -184,10 +184,12 @@ def _crawl(opts: CrawlOptions, corpus, crawl_id: int, echo) -> int:
 
     from scraper.spiders.speeches import SpeechesSpider
 
-    process = CrawlerProcess(settings)  # (re)configures logging: quieten Scrapy after it
-    if not opts.verbose:  # our own loggers say what matters; Scrapy's INFO is noise here
-        for name in ("scrapy", "py.warnings", "protego", "twisted"):
-            logging.getLogger(name).setLevel(logging.WARNING)
+    quiet = [] if opts.verbose else ["scrapy", "py.warnings", "protego", "twisted"]
+    for name in quiet:  # our own loggers say what matters; Scrapy's INFO is noise here
+        logging.getLogger(name).setLevel(logging.WARNING)
+    process = CrawlerProcess(settings)
+    for name in quiet:  # again: CrawlerProcess reconfigures logging
+        logging.getLogger(name).setLevel(logging.WARNING)
     crawler = process.create_crawler(SpeechesSpider)
     crawler.corpus = corpus
     process.crawl(crawler, mode=opts.mode, crawl_id=crawl_id, since=opts.since,

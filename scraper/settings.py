@@ -63,3 +63,4 @@ EXTENSIONS = {"scraper.progress.Progress": 500}
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
+LOG_VERSIONS = []  # -v shows Scrapy as it is

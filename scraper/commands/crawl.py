@@ -36,6 +36,10 @@ def crawl_options(func):
                   help="Ignore robots.txt (only for a mirror you own).")
     @click.option("--max-failures", type=click.FloatRange(0, 1), default=0.02, show_default=True,
                   help="Share of failed speech pages that makes the run unhealthy (exit 3).")
+    @click.option("--backoff", "backoff_base", type=click.FloatRange(min=0), default=2.0,
+                  show_default=True,
+                  help="Seconds of the first back-off after a 5xx or network error"
+                       " (doubles each retry; a Retry-After header wins).")
     @click.option("--progress/--no-progress", default=None,
                   help="Live progress line (default: when stderr is a terminal).")
     @click.option("-v", "--verbose", is_flag=True, help="Scrapy's own log lines too.")
