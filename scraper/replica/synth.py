@@ -356,27 +356,28 @@ def content(seed, index: int, generation: str, date: dt.date, delivery_shown: st
     return tuple(blocks)
 
 
-def _text_positions(blocks):
-    return [i for i, b in enumerate(blocks) if b[0] in ("p", "div")]
+_TEXT_BLOCKS = ("p", "div", "br", "h3", "quote", "list", "heading")
 
 
 def _edit(blocks, rnd, date, topic, k):
-    """One content edit: a sentence added to a paragraph, or a paragraph added.
+    """One content edit: a sentence added to a paragraph, or a paragraph added after
+    the last text (never after the end mark).
 
     (Every third edit also changes the title of a Drupal-era speech: see Speech.title.)
     """
     blocks = list(blocks)
-    if len(blocks) == 1 and blocks[0][0] == "wrap":
-        return [("wrap", tuple(_edit(blocks[0][1], rnd, date, topic, k)))]
-    positions = _text_positions(blocks)
+    if blocks[0][0] == "wrap":  # the whole text sits in a WordSection wrapper
+        blocks[0] = ("wrap", tuple(_edit(blocks[0][1], rnd, date, topic, k)))
+        return blocks
+    paragraphs = [i for i, b in enumerate(blocks) if b[0] in ("p", "div")]
     sentence = f"[Edited {k}] " + _sentence(rnd, date, topic)
-    if positions and rnd.random() < 0.7:
-        at = rnd.choice(positions)
+    if paragraphs and rnd.random() < 0.7:
+        at = rnd.choice(paragraphs)
         kind, text, fmt = blocks[at]
         blocks[at] = (kind, f"{text} {sentence}", fmt)
     else:
-        at = positions[-1] + 1 if positions else len(blocks)
-        blocks.insert(at, ("p", sentence, ()))
+        texts = [i for i, b in enumerate(blocks) if b[0] in _TEXT_BLOCKS]
+        blocks.insert(texts[-1] + 1 if texts else len(blocks), ("p", sentence, ()))
     return blocks
 
 
