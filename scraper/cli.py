@@ -44,11 +44,12 @@ def cli():
 
 def _register_all():
     from scraper.commands import crawl as crawl_cmds
+    from scraper.commands import demo as demo_cmds
     from scraper.commands import extract as extract_cmds
     from scraper.commands import replica as replica_cmds
     from scraper.commands import store as store_cmds
 
-    for module in (extract_cmds, store_cmds, crawl_cmds, replica_cmds):
+    for module in (extract_cmds, store_cmds, crawl_cmds, replica_cmds, demo_cmds):
         module.register(cli)
 
 

@@ -184,7 +184,8 @@ def _crawl(opts: CrawlOptions, corpus, crawl_id: int, echo) -> int:
 
     from scraper.spiders.speeches import SpeechesSpider
 
-    quiet = [] if opts.verbose else ["scrapy", "py.warnings", "protego", "twisted"]
+    quiet = [] if opts.verbose else ["scrapy", "scrapy.utils.log", "py.warnings", "protego",
+                                     "twisted"]
     for name in quiet:  # our own loggers say what matters; Scrapy's INFO is noise here
         logging.getLogger(name).setLevel(logging.WARNING)
     process = CrawlerProcess(settings)
