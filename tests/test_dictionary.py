@@ -38,3 +38,9 @@ def test_docs_hold_the_current_data_dictionary():
     from corpus.dictionary import markdown
 
     assert markdown() in (ROOT / "docs" / "storage.md").read_text(encoding="utf-8")
+
+
+def test_readme_holds_the_current_data_dictionary():
+    from corpus.dictionary import markdown
+
+    assert markdown() in (ROOT / "README.md").read_text(encoding="utf-8")
