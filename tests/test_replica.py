@@ -410,6 +410,20 @@ def test_api_envelope(replica):
         assert get(r, "/api/v1/speeches.json")[0] == 404
 
 
+def test_rss_feed(replica):
+    status, headers, body = get(replica, "/feeds/opa/justice-news.xml")
+    assert status == 200 and headers["Content-Type"] == "application/rss+xml; charset=utf-8"
+    channel = lxml.html.etree.fromstring(body).find("channel")
+    assert channel.findtext("title") == "Justice News"
+    links = [item.findtext("link") for item in channel.findall("item")]
+    newest = sorted((s for s in replica.site.speeches if s.generation == "current"),
+                    key=lambda s: (s.date, s.index), reverse=True)[:20]
+    assert links == [replica.base_url + s.path for s in newest]
+    assert get(replica, "/feeds/opa/justice-news.xml", headers={"If-None-Match": headers["ETag"]})[0] == 304
+    with Replica(20, feed=False) as r:
+        assert get(r, "/feeds/opa/justice-news.xml")[0] == 404
+
+
 # --------------------------------------------------------------------- mutations
 
 

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-FAULT_PATHS = "speech,listing,api,sitemap,archive_index"
+FAULT_PATHS = "speech,listing,api,feed,sitemap,archive_index"
 
 
 @click.command("replica")
@@ -25,6 +25,7 @@ FAULT_PATHS = "speech,listing,api,sitemap,archive_index"
 @click.option("--aliases", default=0, show_default=True, type=click.IntRange(0),
               help="Speeches listed under a legacy alias that answers 301.")
 @click.option("--sitemap-archive", is_flag=True, help="List the static archive pages in the sitemap too.")
+@click.option("--no-feed", is_flag=True, help="Answer 404 at /feeds/opa/justice-news.xml.")
 @click.option("--fault-rate", default=0.0, show_default=True, type=click.FloatRange(0, 1),
               help="Share of eligible requests that fail.")
 @click.option("--fault-kinds", default="500,429", show_default=True,
@@ -40,7 +41,7 @@ FAULT_PATHS = "speech,listing,api,sitemap,archive_index"
 @click.option("--fault-seed", default=0, show_default=True, type=int)
 @click.option("--log/--no-log", "log_requests", default=False, help="Print every request on stderr.")
 def replica_command(speeches, port, host, seed, crawl_delay, disallow, no_api, gone_status, aliases,
-                    sitemap_archive, fault_rate, fault_kinds, fault_paths, max_faults_per_url,
+                    sitemap_archive, no_feed, fault_rate, fault_kinds, fault_paths, max_faults_per_url,
                     retry_after, retry_after_form, slow_seconds, fault_seed, log_requests):
     """Serve a local replica of justice.gov until Ctrl-C.
 
@@ -58,7 +59,8 @@ def replica_command(speeches, port, host, seed, crawl_delay, disallow, no_api, g
     replica = Replica(
         speeches, seed=seed, host=host, port=port, crawl_delay=crawl_delay, disallow=disallow,
         api=not no_api, faults=faults, gone_status=gone_status if gone_status == "alternate" else int(gone_status),
-        aliases=aliases, sitemap_archive=sitemap_archive, log_stream=sys.stderr if log_requests else None,
+        aliases=aliases, sitemap_archive=sitemap_archive, feed=not no_feed,
+        log_stream=sys.stderr if log_requests else None,
     )
     try:
         replica.start()

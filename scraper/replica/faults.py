@@ -16,8 +16,8 @@ import threading
 from dataclasses import asdict, dataclass, fields
 
 KINDS = ("429", "500", "503", "slow", "reset", "truncate")
-PATH_KINDS = ("robots", "sitemap", "listing", "api", "speech", "archive_index", "redirect", "missing", "gone")
-DEFAULT_PATHS = ("speech", "listing", "api", "sitemap", "archive_index")
+PATH_KINDS = ("robots", "sitemap", "listing", "api", "feed", "speech", "archive_index", "redirect", "missing", "gone")
+DEFAULT_PATHS = ("speech", "listing", "api", "feed", "sitemap", "archive_index")
 
 
 @dataclass

@@ -222,12 +222,13 @@ class Replica:
         aliases: int = 0,
         sitemap_archive: bool = False,
         page_size: int = 25,
+        feed: bool = True,
         log_stream=None,
     ):
         self.site = Site(
             speeches, seed, crawl_delay=crawl_delay, disallow=disallow, api=api,
             gone_status=gone_status, aliases=aliases, sitemap_archive=sitemap_archive,
-            page_size=page_size,
+            page_size=page_size, feed=feed,
         )
         self.faults_state = FaultState(_as_faults(faults))
         self.host, self.port = host, port
@@ -320,7 +321,7 @@ class Replica:
                                 footer=footer, seed=seed, generations=generations)
 
     def configure(self, **settings):
-        """Change crawl_delay, disallow, api, gone_status or sitemap_archive at run time."""
+        """Change crawl_delay, disallow, api, feed, gone_status or sitemap_archive at run time."""
         self.site.configure(**settings)
 
     # ------------------------------------------------------------------ faults
@@ -416,7 +417,7 @@ class Replica:
                 self.configure(**data)
             site = self.site
             return {"crawl_delay": site.crawl_delay, "disallow": list(site.disallow), "api": site.api,
-                    "gone_status": site.gone_status, "sitemap_archive": site.sitemap_archive}
+                    "feed": site.feed, "gone_status": site.gone_status, "sitemap_archive": site.sitemap_archive}
         if name == "shutdown" and method == "POST":
             return {"ok": True}
         raise KeyError(f"{method} {CONTROL}{name}")

@@ -14,6 +14,7 @@ URL space (as on justice.gov; see docs/replica.md):
   /opa/speech/<slug>                        current speech page
   /archives/opa/speech/<slug>               Drupal 7 speech page (/opa/speech/<slug> answers 301)
   /archive/ag/speeches/index.html           static archive: year index -> YYYY/index.html -> *.htm
+  /feeds/opa/justice-news.xml               RSS 2.0 "Justice News": the 20 newest current speeches
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ class Site:
         aliases: int = 0,
         sitemap_archive: bool = False,
         page_size: int = LISTING_PAGE_SIZE,
+        feed: bool = True,
     ):
         if not 1 <= speeches <= 1_000_000:
             raise ValueError("speeches must be between 1 and 1,000,000")
@@ -103,6 +105,7 @@ class Site:
         self.api = api
         self.gone_status = gone_status
         self.sitemap_archive = sitemap_archive
+        self.feed = feed
         self.page_size = page_size
         self.lock = threading.RLock()
         self.speeches: list[Speech] = []
@@ -283,9 +286,8 @@ class Site:
                 for key in self._surfaces(s):
                     self.touched[key] = ts
                 result["removed"].append(s.cid)
-            for _ in range(add):
-                newest = max(s.date for s in self.speeches)
-                s = self._add(newest + dt.timedelta(days=1), changed=ts)
+            for _ in range(add):  # speeches are in date order: the last is the newest
+                s = self._add(self.speeches[-1].date + dt.timedelta(days=1), changed=ts)
                 for key in self._surfaces(s):
                     self.touched[key] = ts
                 result["added"].append(s.cid)
@@ -302,7 +304,7 @@ class Site:
             s.updated = dt.datetime.fromtimestamp(ts, dt.timezone.utc).date()
 
     def configure(self, **settings):
-        allowed = {"crawl_delay", "disallow", "api", "gone_status", "sitemap_archive"}
+        allowed = {"crawl_delay", "disallow", "api", "gone_status", "sitemap_archive", "feed"}
         unknown = set(settings) - allowed
         if unknown:
             raise ValueError(f"unknown settings: {sorted(unknown)}")
@@ -329,6 +331,8 @@ class Site:
             return self.sitemap(path)
         if path == "/api/v1/speeches.json":
             return self.api_page(query) if self.api else self.not_found(kind="api")
+        if path == "/feeds/opa/justice-news.xml":
+            return self.rss_feed() if self.feed else self.not_found(kind="feed")
         if path in ("/news/speeches", "/archives/opa/speeches"):
             return self.listing(path, query)
         m = re.fullmatch(r"/([a-z]+)/speeches", path)
@@ -680,6 +684,30 @@ class Site:
                         f"    <lastmod>{w3c(ts)}</lastmod>\n  </url>\n")
         body.append("</urlset>\n")
         return Page(200, "application/xml; charset=utf-8", "".join(body).encode(), lm, "sitemap")
+
+    # ------------------------------------------------------------------ RSS
+
+    def rss_feed(self) -> Page:
+        items = self._newest_first("news", lambda s: s.generation == "current")[:20]
+        out = [
+            '<?xml version="1.0" encoding="utf-8" ?>\n'
+            '<rss version="2.0" xml:base="https://www.justice.gov/" xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
+            "  <channel>\n    <title>Justice News</title>\n"
+            f"    <link>{self.base_url}/news</link>\n    <description>Justice News</description>\n"
+            "    <language>en</language>\n"
+        ]
+        for s in items:
+            out.append(
+                f"    <item>\n      <title>{html.escape(s.title(), quote=False)}</title>\n"
+                f"      <link>{self.base_url}{html.escape(self.listed_path(s))}</link>\n"
+                f"      <description>{html.escape(self._teaser(s), quote=False)}</description>\n"
+                f"      <pubDate>{email.utils.formatdate(s.created, usegmt=True)}</pubDate>\n"
+                "      <dc:creator>Office of Public Affairs</dc:creator>\n"
+                f'      <guid isPermaLink="false">{s.uuid}</guid>\n    </item>\n'
+            )
+        out.append("  </channel>\n</rss>\n")
+        lm = max([s.changed for s in items] + [self.touched.get("news", self.started)])
+        return Page(200, "application/rss+xml; charset=utf-8", "".join(out).encode(), lm, "feed")
 
     # ------------------------------------------------------------------ JSON API
 
