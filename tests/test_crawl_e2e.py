@@ -224,3 +224,26 @@ def test_bad_arguments_are_one_line_and_exit_2(tmp_path):
     assert proc.stderr.strip() == "Error: bad date for --since: '2021-13-01' (expected YYYY-MM-DD)"
     proc = crawl("backfill", tmp_path / "c.db", "http://127.0.0.1:9", "--resume")
     assert proc.returncode == 2 and "no unfinished backfill" in proc.stderr
+
+
+def test_a_gap_on_the_first_listing_page_falls_back_to_the_sitemap(tmp_path):
+    db = tmp_path / "corpus.db"
+    with Replica(120, seed=18, api=False) as replica:  # the API answers 404, as reported
+        assert crawl("backfill", db, replica.base_url).returncode == 0
+        added = replica.mutate(add=30, generations=["current"])["added"]
+        proc = crawl("crawl", db, replica.base_url)
+        assert proc.returncode == 0, proc.stderr
+        assert "there may be a gap" in proc.stderr
+        stored = {r["id"] for r in rows(db, "SELECT id FROM speeches")}
+        assert set(added) <= stored and len(stored) == 150
+
+
+def test_speech_pages_robots_forbids_are_not_failures(tmp_path):
+    db = tmp_path / "corpus.db"
+    with Replica(60, seed=19, disallow=["/opa/speech/"]) as replica:
+        proc = crawl("backfill", db, replica.base_url)
+        assert proc.returncode == 0, proc.stderr
+        assert not [r for r in replica.requests() if r["path"].startswith("/opa/speech/")]
+        assert rows(db, "SELECT count(*) n FROM fetches WHERE outcome='failed'")[0]["n"] == 0
+        gens = {r["generation"] for r in rows(db, "SELECT generation FROM speeches")}
+        assert "current" not in gens and "archive" in gens

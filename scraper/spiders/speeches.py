@@ -285,6 +285,10 @@ class SpeechesSpider(scrapy.Spider):
                            " reading the whole sitemap", where)
             self.crawler.stats.inc_value("discovery/gap")
             self.since_moment = None
+            if "sitemap" in self.sources:
+                # The index may have been read (or answered 304) already: read it again,
+                # unconditionally; sub-sitemaps already read are not read twice.
+                yield from self.discover(self.url("/sitemap.xml") + "#gap", self.parse_sitemap)
 
     def follow_changed(self, entries):
         """Scheduled crawl: sitemap entries that are new, or changed since we last saw them."""
@@ -338,6 +342,9 @@ class SpeechesSpider(scrapy.Spider):
     def speech_failed(self, failure):
         request = failure.request
         url = request.meta.get("redirect_urls", [request.url])[0]
+        if failure.check(IgnoreRequest):  # robots.txt forbids it: nothing was sent
+            self.page_done(url, "forbidden")
+            return
         self.crawler.stats.inc_value("pages/network_error")
         yield {"kind": "failure", "url": url, "status": None,
                "reason": f"network error: {failure.getErrorMessage()}"}
