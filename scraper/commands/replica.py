@@ -47,6 +47,11 @@ def replica_command(speeches, port, host, seed, crawl_delay, disallow, no_api, g
 
     The first line on stdout is the base URL; point a crawl at it, e.g.
     `doj-speeches backfill --base-url URL --delay 0`.
+
+    \b
+    Example:
+      doj-speeches replica --speeches 500 --port 8000 &
+      doj-speeches backfill --base-url http://127.0.0.1:8000 --delay 0 --db replica.db
     """
     from scraper.replica import Faults, Replica
 

@@ -97,7 +97,13 @@ def import_pages_command(db_path, paths, url_map, verbose):
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @_corpus_errors
 def stats_command(db_path, as_json):
-    """Counts by status, generation, year and component; the last crawls."""
+    """Counts by status, generation, year and component; the last crawls.
+
+    \b
+    Example:
+      doj-speeches stats --db corpus.db
+      doj-speeches stats --json | jq .generation
+    """
     from corpus.summary import render, summary
 
     with _open(db_path) as corpus:
@@ -139,6 +145,11 @@ def history_command(db_path, id_or_url):
     """The versions of one speech, with what changed between them.
 
     ID_OR_URL is the speech id (/opa/speech/...) or any of its URLs.
+
+    \b
+    Example:
+      doj-speeches history /opa/speech/attorney-general-merrick-b-garland-addresses-national-association-attorneys-general
+      doj-speeches history https://www.justice.gov/archives/opa/speech/some-slug
     """
     from corpus.diff import diff_records
     from corpus.errors import UserError
@@ -179,6 +190,10 @@ def reextract_command(db_path):
     """Re-run extraction over the stored raw pages (no network).
 
     A new version, marked with the new extractor version, only where the record changed.
+
+    \b
+    Example (after improving corpus/extract/ and bumping EXTRACTOR_VERSION):
+      doj-speeches reextract --db corpus.db && doj-speeches check --db corpus.db
     """
     from corpus.extract import EXTRACTOR_VERSION
 
@@ -200,7 +215,12 @@ def reextract_command(db_path):
 @db_option
 @_corpus_errors
 def check_command(db_path):
-    """Integrity: SQLite's own check, then the corpus invariants (exit 2 on any problem)."""
+    """Integrity: SQLite's own check, then the corpus invariants (exit 2 on any problem).
+
+    \b
+    Example:
+      doj-speeches check --db corpus.db
+    """
     from corpus.errors import UserError
 
     with _open(db_path) as corpus:
@@ -231,6 +251,11 @@ def export_command(db_path, fmt, out_dir, as_of, since, until):
 
     The same corpus and arguments give byte-identical data files; the manifest differs
     only in generated_at.
+
+    \b
+    Examples:
+      doj-speeches export --format parquet --out release-2026-11/
+      doj-speeches export --format csv --out snap/ --as-of 2025-06-30 --since 2021-01-01
     """
     from corpus.export import export
 
