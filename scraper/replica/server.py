@@ -290,14 +290,18 @@ class Replica:
         faults or the request log."""
         return build_response(self.site.respond(target), headers or {}, head=(method == "HEAD"))
 
+    def _select(self, status: str):
+        if status not in ("live", "gone", "all"):
+            raise ValueError("status must be live, gone or all")
+        return [s for s in self.site.speeches if status == "all" or (status == "gone") == bool(s.gone)]
+
     def ids(self, status: str = "live") -> list[str]:
         """Canonical ids of the speeches: status "live", "gone" or "all"."""
-        return [s.cid for s in self.site.speeches
-                if status == "all" or (status == "gone") == bool(s.gone)]
+        return [s.cid for s in self._select(status)]
 
     def speeches(self, status: str = "all") -> list[dict]:
-        return [s.info() for s in self.site.speeches
-                if status == "all" or (status == "gone") == bool(s.gone)]
+        """Metadata of the speeches (id, path, generation, status, edits, changed...)."""
+        return [s.info() for s in self._select(status)]
 
     def speech(self, ident) -> dict:
         return self.site.speech(ident).info()

@@ -200,6 +200,9 @@ class Site:
         return synth.content(self.seed, s.index, s.generation, s.date, s.delivery_shown,
                              s.delivery_in_body, s.speakers[0] if s.speakers else "", s.edits)
 
+    def body_html(self, s: Speech) -> str:
+        return synth.body_html(self.blocks(s), s.generation, f"{self.seed}/{s.index}/{s.edits}")
+
     def gold(self, ident) -> dict:
         s = self.speech(ident)
         return synth.gold_record(s, self.blocks(s), s.title())
@@ -376,9 +379,7 @@ class Site:
 
     def speech_page(self, s: Speech) -> Page:
         title = s.title()
-        blocks = self.blocks(s)
-        salt = f"{self.seed}/{s.index}/{s.edits}"
-        body = synth.body_html(blocks, s.generation, salt)
+        body = self.body_html(s)
         lm = max(s.changed, self.footer_ts)
         if s.generation == "current":
             page = self.t_current.render(
@@ -438,7 +439,8 @@ class Site:
 
     def listing(self, path: str, query: str) -> Page:
         params = parse_qs(query)
-        surface, items = self._listing_items(path)
+        surface, all_items = self._listing_items(path)
+        items = all_items
         year = None
         for key, values in params.items():
             if key.startswith("f[") and values and values[0].startswith("speech_date:"):
@@ -456,17 +458,19 @@ class Site:
         if path == "/archives/opa/speeches":
             body = self._drupal7_listing(path, shown, page, last, len(items))
         else:
-            body = self._current_listing(path, surface, shown, page, last, len(items))
+            years = sorted({s.date.year for s in all_items}, reverse=True)[:6]
+            body = self._current_listing(path, surface, shown, page, last, len(items), years)
         return Page(200, body=body.encode("utf-8"), last_modified=lm, kind="listing")
 
     def _teaser(self, s: Speech) -> str:
+        """The first paragraph, cut at a word near 200 characters (plain text)."""
         paragraphs = synth.paragraphs_of(self.blocks(s))
         text = paragraphs[0] if paragraphs else ""
         if len(text) > 200:
             text = text[:200].rsplit(" ", 1)[0] + "…"
-        return html.escape(text, quote=False)
+        return text
 
-    def _current_listing(self, path, surface, shown, page, last, count) -> str:
+    def _current_listing(self, path, surface, shown, page, last, count, years) -> str:
         if surface == "news":
             heading = "Speeches"
             intro = (f'<p>{NOTICE.replace("Archives", "")}<a href="/archives/opa/speeches">Archives</a>.</p>')
@@ -483,9 +487,8 @@ class Site:
                 "              </h2>\n\n"
                 f'          <div class="node-date"><time datetime="{s.date.isoformat()}T12:00:00Z">{synth.month_date(s.date)}</time>\n</div>\n\n'
                 '                  <div>\n        <div class="field-formatter--text-default field-text-format--wysiwyg text-formatted field_teaser">'
-                f"<p>{self._teaser(s)}</p>\n</div>\n      </div>\n\n      </div>\n</article>\n</div>\n"
+                f"<p>{html.escape(self._teaser(s), quote=False)}</p>\n</div>\n      </div>\n\n      </div>\n</article>\n</div>\n"
             )
-        years = sorted({s.date.year for s in self._listing_items(path)[1]}, reverse=True)[:6]
         facets = "".join(
             f'<li class="facet-item"><a href="{path}?f%5B0%5D=speech_date%3A{y}" rel="nofollow" '
             f'data-drupal-facet-item-value="{y}"><span class="facet-item__value">{y}</span></a></li>'
@@ -701,7 +704,7 @@ class Site:
                 f"    <item>\n      <title>{html.escape(s.title(), quote=False)}</title>\n"
                 f"      <link>{self.base_url}{html.escape(self.listed_path(s))}</link>\n"
                 f"      <description>{html.escape(self._teaser(s), quote=False)}</description>\n"
-                f"      <pubDate>{email.utils.formatdate(s.created, usegmt=True)}</pubDate>\n"
+                f"      <pubDate>{http_date(s.created)}</pubDate>\n"
                 "      <dc:creator>Office of Public Affairs</dc:creator>\n"
                 f'      <guid isPermaLink="false">{s.uuid}</guid>\n    </item>\n'
             )
@@ -760,7 +763,7 @@ class Site:
         if want("attachment"):
             item["attachment"] = []
         if want("body"):
-            item["body"] = synth.body_html(self.blocks(s), s.generation, f"{self.seed}/{s.index}/{s.edits}")
+            item["body"] = self.body_html(s)
         if want("changed"):
             item["changed"] = str(s.changed)
         if want("component"):

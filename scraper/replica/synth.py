@@ -39,7 +39,6 @@ import re
 import uuid
 import zlib
 from functools import lru_cache
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from . import vocab
@@ -617,10 +616,6 @@ _COMPONENT_SLUGS = {name: slug for slug, name in vocab.COMPONENTS}
 
 def component_slug(name: str) -> str:
     return _COMPONENT_SLUGS.get(name, slugify(name))
-
-
-def share_title(title: str) -> str:
-    return quote(title)
 
 
 # ---------------------------------------------------------------------------- gold
