@@ -189,3 +189,37 @@ def lastmod_key(value: str | None) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+# ---- the Justice News RSS feed (/feeds/opa/justice-news.xml) ----
+
+def parse_feed(body: bytes, url: str) -> list[Entry]:
+    """Speech entries of an RSS 2.0 (or Atom) feed, in feed order; other news is left out."""
+    try:
+        root = lxml.etree.fromstring(
+            body, parser=lxml.etree.XMLParser(recover=True, resolve_entities=False,
+                                              no_network=True)
+        )
+    except lxml.etree.XMLSyntaxError:
+        return []
+    if root is None:
+        return []
+    entries = []
+    for item in root.iter("{*}item", "{*}entry"):
+        link = item.findtext("{*}link") or ""
+        if not link.strip():
+            atom = item.find("{*}link")
+            link = atom.get("href", "") if atom is not None else ""
+        published = item.findtext("{*}pubDate") or item.findtext("{*}published") or ""
+        date = None
+        if published:
+            try:
+                from email.utils import parsedate_to_datetime
+
+                date = parsedate_to_datetime(published).date().isoformat()
+            except (TypeError, ValueError):
+                date = parse_date(published)
+        href = urljoin(url, link.strip())
+        if is_speech_url(href):
+            entries.append(Entry(href, date=date, source="feed"))
+    return entries

@@ -184,12 +184,11 @@ def _crawl(opts: CrawlOptions, corpus, crawl_id: int, echo) -> int:
 
     from scraper.spiders.speeches import SpeechesSpider
 
-    quiet = [] if opts.verbose else ["scrapy", "scrapy.utils.log", "py.warnings", "protego",
-                                     "twisted"]
-    for name in quiet:  # our own loggers say what matters; Scrapy's INFO is noise here
-        logging.getLogger(name).setLevel(logging.WARNING)
+    quiet = [] if opts.verbose else ["scrapy", "py.warnings", "protego", "twisted"]
+    if quiet:  # a filter, not a level: CrawlerProcess resets levels before it logs this
+        logging.getLogger("scrapy.utils.log").addFilter(lambda r: r.levelno >= logging.WARNING)
     process = CrawlerProcess(settings)
-    for name in quiet:  # again: CrawlerProcess reconfigures logging
+    for name in quiet:  # our own loggers say what matters; Scrapy's INFO is noise here
         logging.getLogger(name).setLevel(logging.WARNING)
     crawler = process.create_crawler(SpeechesSpider)
     crawler.corpus = corpus

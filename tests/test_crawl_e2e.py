@@ -247,3 +247,20 @@ def test_speech_pages_robots_forbids_are_not_failures(tmp_path):
         assert rows(db, "SELECT count(*) n FROM fetches WHERE outcome='failed'")[0]["n"] == 0
         gens = {r["generation"] for r in rows(db, "SELECT generation FROM speeches")}
         assert "current" not in gens and "archive" in gens
+
+
+def test_progress_line_and_summary(tmp_path):
+    db = tmp_path / "corpus.db"
+    with Replica(40, seed=20) as replica:
+        proc = crawl("backfill", db, replica.base_url, "--progress", "--delay", "0.05")
+        assert proc.returncode == 0, proc.stderr
+        lines = proc.stderr.splitlines()  # (text mode reads the live line's \r as a newline)
+        assert lines[-1].startswith("pages 40 done, 0 queued | new 40 changed 0")
+        assert len([line for line in lines if line.startswith("pages ")]) >= 3
+        assert not [line for line in lines if "[scrapy" in line]  # Scrapy's INFO is not ours
+        assert "backfill #1 healthy:" in proc.stdout
+        assert "  new                   40" in proc.stdout.replace("  warning", "\n")
+        import json
+
+        stats = json.loads(rows(db, "SELECT stats FROM crawls")[0]["stats"])
+        assert stats["new"] == 40 and stats["requests"] == len(replica.requests())

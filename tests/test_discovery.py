@@ -108,3 +108,17 @@ def test_archive_index_links():
 def test_lastmod_key_orders_mixed_forms():
     assert lastmod_key("2024-01-02") < lastmod_key("2024-01-02T00:00:01Z")
     assert lastmod_key("2024-01-02T05:00:00+05:00") == lastmod_key("2024-01-02T00:00:00Z")
+
+
+def test_feed_keeps_speeches_only():
+    from scraper.discovery import parse_feed
+
+    feed = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Justice News</title>'
+            b"<item><title>A speech</title><link>https://www.justice.gov/opa/speech/a</link>"
+            b"<pubDate>Sun, 27 Apr 2025 16:54:31 GMT</pubDate></item>"
+            b"<item><title>A press release</title><link>https://www.justice.gov/opa/pr/b</link>"
+            b"</item></channel></rss>")
+    entries = parse_feed(feed, "https://www.justice.gov/feeds/opa/justice-news.xml")
+    assert [(e.url, e.date, e.source) for e in entries] == [
+        ("https://www.justice.gov/opa/speech/a", "2025-04-27", "feed")]
+    assert parse_feed(b"<html>gone</html>", "https://www.justice.gov/x") == []
