@@ -162,6 +162,14 @@ def test_speech_pages_of_each_generation(replica):
     assert b'<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">' in body
 
 
+def test_current_pages_carry_real_variants():
+    site = Site(1000, seed=2)
+    bodies = [site.respond(s.path).body for s in site.speeches if s.generation == "current"]
+    for marker in (b"node-attachments", b"<figcaption>", b"<iframe", b"<blockquote>", b"<br>\n<br>\n",
+                   b"<p>&nbsp;</p>", b"###", b"&nbsp; ", b'class="WordSection1"', b"<p><em>Remarks as"):
+        assert any(marker in body for body in bodies), marker
+
+
 def test_archive_pages_are_windows_1252(replica):
     pages = [get(replica, s.path)[2] for s in replica.site.speeches if s.generation == "archive"]
     joined = b"".join(pages)

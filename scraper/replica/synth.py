@@ -527,6 +527,11 @@ def current_article(s: Speech, title: str, body: str, updated: dt.date) -> str:
         '  <div class="field-formatter--text-default field-text-format--wysiwyg text-formatted field_body">\n'
         f"{body}\n  </div>\n</div>\n"
     )
+    if s.index % 3 == 0 and (" Testifies " in title or title.startswith("Statement of")):
+        # written testimony comes with a PDF (as on current-delrahim-house-2017.html)
+        out.append('<div class="block block-field-blocknodespeechfield-attachment"><div class="node-attachments">\n'
+                   '<div class="field-label">Attachment(s): </div><div class="downloadable">'
+                   f'<a href="/opa/file/{1_000_000 + s.index}/download">Download testimony.pdf</a></div></div></div>\n')
     if s.speakers:
         items = "".join(f'<div class="field-item">{_esc(p)}</div>' for p in s.speakers)
         out.append('<div class="block block-field-blocknodespeechfield-speaker"><div class="field_speaker">'
