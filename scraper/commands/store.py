@@ -11,18 +11,7 @@ import sqlite3
 
 import click
 
-# The same option as scraper.cli.db_option. Not imported from there: under
-# `python -m scraper.cli` that import would load scraper.cli a second time while it is
-# registering this very module (a circular import).
-db_option = click.option(
-    "--db",
-    "db_path",
-    default="corpus.db",
-    show_default=True,
-    envvar="CORPUS_DB",
-    type=click.Path(dir_okay=False),
-    help="SQLite corpus file.",
-)
+from scraper.commands import db_option
 
 
 def _corpus_errors(command):
