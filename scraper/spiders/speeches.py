@@ -3,9 +3,10 @@
 It only routes requests: parsing is in scraper.discovery (listings, sitemaps, API,
 archive indexes) and corpus.extract (speech pages, via the pipeline and the store).
 
-mode "crawl" (scheduled, incremental): the first listing page(s), the API's newest page
-and the sitemap index by conditional GET; a listing stops at a run of known items; known
-pages are fetched only when the sitemap says they changed, and then conditionally.
+mode "crawl" (scheduled, incremental): the first listing page(s), the API's newest page,
+and the RSS feed and the sitemap index by conditional GET; a listing stops at a run of
+known items; known pages are fetched only when the sitemap says they changed, and then
+conditionally.
 
 mode "backfill": every allowed source in full (filtered by --since/--until), each speech
 URL put in the corpus frontier before it is fetched (resume survives SIGKILL); when
