@@ -47,9 +47,10 @@ def _register_all():
     from scraper.commands import demo as demo_cmds
     from scraper.commands import extract as extract_cmds
     from scraper.commands import replica as replica_cmds
+    from scraper.commands import report as report_cmds
     from scraper.commands import store as store_cmds
 
-    for module in (extract_cmds, store_cmds, crawl_cmds, replica_cmds, demo_cmds):
+    for module in (extract_cmds, store_cmds, crawl_cmds, replica_cmds, demo_cmds, report_cmds):
         module.register(cli)
 
 
