@@ -9,7 +9,7 @@ from scraper.cli import cli
 def test_group_help_lists_the_commands():
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
-    for name in ("demo", "crawl", "backfill", "extract", "export", "replica"):
+    for name in ("demo", "crawl", "backfill", "extract", "export", "replica", "report"):
         assert f"  {name}" in result.output
 
 
