@@ -91,3 +91,14 @@ def test_archive_without_header_date_uses_the_url_and_says_so():
     assert speech.date == "2005-05-20"
     assert warned(speech, "date-fallback") == ["date-fallback: url"]
     assert speech.paragraphs[0] == "Good afternoon, Ladies and Gentlemen."
+
+
+def test_current_page_whose_article_lost_its_class_is_read_from_the_page():
+    html, expected = load_case("current-lynch-aba-2015")
+    speech = extract(html.replace(b"content-type-speech", b"content-type-renamed"),
+                     expected["url"])
+    for field in ("title", "date", "location", "delivery", "speakers", "components",
+                  "topics", "updated", "paragraphs"):
+        assert getattr(speech, field) == expected[field], field
+    assert "body-fallback: text-formatted" in speech.warnings
+    assert "title-fallback: main-h1" in speech.warnings

@@ -14,12 +14,12 @@ def _field(name: str, items: bool = True) -> str:
 
 SELECTORS = {
     "body": [
-        ("field-pr-body", ARTICLE + _field("pr-body")),
+        ("field-pr-body", "." + _field("pr-body")),
         ("any-pr-body", _field("pr-body")),
     ],
     "title": [
         ("node-title", "//h1[@id='node-title']"),
-        ("dc:title", ARTICLE + "//*[@property='dc:title']/@content"),
+        ("dc:title", ".//*[@property='dc:title']/@content"),
         ("og:title", "//meta[@property='og:title']/@content"),
         ("main-h1", "//*[@role='main']//h1"),
     ],
@@ -29,24 +29,24 @@ SELECTORS = {
         ("pr-date-text", _field("pr-date", False)),
     ],
     "location": [
-        ("speech-location", ARTICLE + _field("speech-location")),
+        ("speech-location", "." + _field("speech-location")),
         ("any-location", "//div[contains(@class,'field--name-field-') and contains(@class,'location')]"),
         ("labelled", labelled("location")),
     ],
     "delivery": [
-        ("speech-type", ARTICLE + _field("speech-type")),
+        ("speech-type", "." + _field("speech-type")),
         ("any-speech-type", _field("speech-type")),
     ],
     "speakers": [
-        ("speech-speaker", ARTICLE + _field("speech-speaker")),
+        ("speech-speaker", "." + _field("speech-speaker")),
         ("labelled", labelled("speaker", "speakers", "speaker(s)")),
     ],
     "topics": [
-        ("pr-topic", ARTICLE + _field("pr-topic")),
+        ("pr-topic", "." + _field("pr-topic")),
         ("labelled", labelled("topic", "topics", "topic(s)")),
     ],
     "components": [
-        ("pr-component", ARTICLE + _field("pr-component")),
+        ("pr-component", "." + _field("pr-component")),
         ("labelled", labelled("component", "components", "component(s)")),
     ],
     "updated": [

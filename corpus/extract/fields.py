@@ -1,7 +1,8 @@
 """Helpers shared by the per-generation extractors: selector tables, dates, labelled fields.
 
-A selector table maps a field to an ordered list of (name, xpath) rules. The first rule
-is the page's own markup; any later rule is a fallback, and using one adds a warning
+A selector table maps a field to an ordered list of (name, xpath) rules; an xpath that
+starts with "." is relative to the speech's article element. The first rule is the
+page's own markup; any later rule is a fallback, and using one adds a warning
 "<field>-fallback: <rule name>" so a change of the real site's markup shows up in the
 crawl summary (DESIGN.md Decision 6).
 """
@@ -9,7 +10,10 @@ crawl summary (DESIGN.md Decision 6).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+
+from lxml import etree
 
 from corpus.clean import block_texts, collapse
 
@@ -69,16 +73,34 @@ def text_of(node) -> str:
     return collapse(" ".join(block_texts(node)))
 
 
+_NORMALIZED = etree.XPath("normalize-space(string(.))")
+
+
+@functools.lru_cache(maxsize=512)
+def compiled(xpath: str) -> etree.XPath:
+    """A selector compiled once: compiling costs about as much as running it."""
+    return etree.XPath(xpath)
+
+
 def has_text(node) -> bool:
     if isinstance(node, str):
         return bool(node.strip())
-    return bool(node.xpath("normalize-space(string(.))"))
+    return bool(_NORMALIZED(node))
 
 
-def pick(root, rules, field: str, warnings: list[str]):
-    """Nodes matched by the first rule that matches something; warn when a fallback did."""
+def pick(root, rules, field: str, warnings: list[str], scope=None):
+    """Nodes matched by the first rule that matches something; warn when a fallback did.
+
+    Rules starting with "." are relative to `scope` (the speech's article element: a
+    search of it, not of the whole page) and skipped when there is none; others, and
+    callable rules, search from `root`."""
     for index, (name, rule) in enumerate(rules):
-        nodes = rule(root) if callable(rule) else root.xpath(rule)
+        if callable(rule):
+            nodes = rule(root)
+        elif rule.startswith("."):
+            nodes = compiled(rule)(scope) if scope is not None else []
+        else:
+            nodes = compiled(rule)(root)
         found = [n for n in nodes if has_text(n)]
         if found:
             if index:
@@ -87,14 +109,14 @@ def pick(root, rules, field: str, warnings: list[str]):
     return []
 
 
-def pick_text(root, rules, field, warnings) -> str | None:
-    found = pick(root, rules, field, warnings)
+def pick_text(root, rules, field, warnings, scope=None) -> str | None:
+    found = pick(root, rules, field, warnings, scope)
     return text_of(found[0]) if found else None
 
 
-def pick_list(root, rules, field, warnings) -> list[str]:
+def pick_list(root, rules, field, warnings, scope=None) -> list[str]:
     seen, items = set(), []
-    for node in pick(root, rules, field, warnings):
+    for node in pick(root, rules, field, warnings, scope):
         value = text_of(node)
         if value not in seen:
             seen.add(value)

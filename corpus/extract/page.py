@@ -12,6 +12,7 @@ import lxml.etree
 import lxml.html
 
 from corpus.errors import ExtractError, NotASpeech
+from corpus.extract.fields import compiled
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # libxml2 stops parsing at 2048 levels even with huge_tree: past MAX_DEPTH, wrapper tags
@@ -106,11 +107,23 @@ def looks_truncated(text: str) -> bool:
     return "</html>" not in text[-4096:].lower()
 
 
+# Markers in <head> or on <body> only: cheap to test, and they settle most pages.
+HEAD_MARKERS = {
+    gen: [(name, xpath) for name, xpath in rules if xpath.startswith(("/html/", "//meta", "//link"))]
+    for gen, rules in MARKERS.items()
+}
+
+
+def _score(doc, markers) -> dict[str, int]:
+    return {gen: sum(1 for _, xpath in rules if compiled(xpath)(doc))
+            for gen, rules in markers.items()}
+
+
 def generation(doc, url: str, warnings: list[str]) -> str | None:
     """The generation whose markers the page carries most, or None."""
-    scores = {
-        gen: sum(1 for _, xpath in rules if doc.xpath(xpath)) for gen, rules in MARKERS.items()
-    }
+    scores = _score(doc, HEAD_MARKERS)
+    if sum(1 for v in scores.values() if v) != 1:
+        scores = _score(doc, MARKERS)  # the head is not conclusive: look at the whole page
     best = max(scores, key=scores.get)
     if scores[best]:
         return best

@@ -5,6 +5,7 @@ from __future__ import annotations
 from corpus import clean
 from corpus.extract.fields import (
     DELIVERY,
+    compiled,
     delivery_text,
     head_title,
     location_text,
@@ -36,11 +37,18 @@ def split_delivery(paragraphs: list[str], delivery: str | None) -> str | None:
 
 
 def assemble(
-    doc, url: str, generation: str, table: dict, optional: set, warnings: list[str],
-    *, truncated: bool = False,
+    doc, url: str, generation: str, module, warnings: list[str], *, truncated: bool = False,
 ):
+    """The record of a Drupal page, from the generation module's SELECTORS and ARTICLE."""
+    table, optional = module.SELECTORS, module.OPTIONAL
+    articles = compiled(module.ARTICLE)(doc)
+    article = articles[0] if articles else None
+
+    def get(name):
+        return pick(doc, table[name], name, warnings, article)
+
     def first_text(name):
-        return pick_text(doc, table[name], name, warnings)
+        return pick_text(doc, table[name], name, warnings, article)
 
     title = first_text("title")
     if not title:
@@ -49,24 +57,24 @@ def assemble(
             warnings.append("title-fallback: head-title")
 
     date = None
-    for node in pick(doc, table["date"], "date", warnings):
+    for node in get("date"):
         date = parse_date(text_of(node))
         if date:
             break
 
     location = None
-    found = pick(doc, table["location"], "location", warnings)
+    found = get("location")
     if found:
         location = location_text(found[0])
 
     delivery = delivery_text(first_text("delivery"))
-    speakers = pick_list(doc, table["speakers"], "speakers", warnings)
-    topics = pick_list(doc, table["topics"], "topics", warnings)
-    components = pick_list(doc, table["components"], "components", warnings)
+    speakers = pick_list(doc, table["speakers"], "speakers", warnings, article)
+    topics = pick_list(doc, table["topics"], "topics", warnings, article)
+    components = pick_list(doc, table["components"], "components", warnings, article)
     updated = parse_date(first_text("updated"))
 
     # Body last: the fallback path removes chrome from the document.
-    bodies = pick(doc, table["body"], "body", warnings)
+    bodies = get("body")
     body = bodies[0] if bodies else None
     # On a truncated page a missing body field means the text never arrived: guessing
     # a body from what did arrive would pass chrome off as speech.
