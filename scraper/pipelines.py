@@ -1,16 +1,14 @@
 """Hands each fetched page to the corpus store and counts the outcomes.
 
-The store's work for a page (hash, compress, extract, one SQLite transaction) runs on one
-writer thread with its own connection, so it overlaps with the downloads the reactor
-thread is doing: lxml, zlib and SQLite release the GIL for most of it. One thread keeps
-writes in order and the connection single-threaded.
+The store's work for a page (hash, compress, extract, one SQLite transaction) runs in one
+writer process with its own connection, so it runs beside the downloads on another core
+instead of competing with Scrapy's reactor for the GIL. It has one worker, so pages are
+written in the order they arrived.
 """
 
 from __future__ import annotations
 
 import logging
-
-from scrapy import signals
 
 logger = logging.getLogger(__name__)
 
@@ -23,56 +21,26 @@ class CorpusPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.path = crawler.settings.get("CORPUS_DB")
-        self.pool = None
-        self.writer = None  # the writer thread's Corpus, opened in that thread
+        self.executor = None  # the writer process, started with the first page
 
     @classmethod
     def from_crawler(cls, crawler):
-        pipeline = cls(crawler)
-        crawler.signals.connect(pipeline.opened, signal=signals.spider_opened)
-        return pipeline
-
-    def opened(self, spider):
-        from twisted.python.threadpool import ThreadPool
-
-        self.pool = ThreadPool(minthreads=1, maxthreads=1, name="corpus-writer")
-        self.pool.start()
+        return cls(crawler)
 
     def close_spider(self, spider=None):
-        from twisted.internet import reactor
-        from twisted.internet.threads import deferToThreadPool
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)  # every page submitted is written
 
-        if self.pool is None:
-            return None
+    def _submit(self, item, crawl_id, mode):
+        if self.executor is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
-        def close():
-            if self.writer is not None:
-                self.writer.close()
-
-        d = deferToThreadPool(reactor, self.pool, close)
-        d.addBoth(lambda result: self.pool.stop() or result)
-        return d
-
-    def _write(self, item, crawl_id, mode):
-        """On the writer thread: record the page, then tick it off the frontier."""
-        if self.writer is None:
-            from corpus.store import Corpus
-
-            self.writer = Corpus(self.path)
-        url = item.get("request_url") or item["url"]
-        if item["kind"] == "failure":
-            outcome = self.writer.record_failure(
-                item["url"], crawl_id, item["reason"], status=item.get("status"))
-            reason, warnings = item["reason"], []
-        else:
-            result = self.writer.record(
-                item["url"], item["status"], item["headers"], item["body"], crawl_id,
-                request_url=item.get("request_url"),
+            self.executor = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_open_writer, initargs=(self.path,),
             )
-            outcome, reason, warnings = result.outcome, result.reason, result.warnings or []
-        if mode == "backfill":
-            self.writer.frontier_done(crawl_id, url, outcome)
-        return url, outcome, reason, warnings
+        return self.executor.submit(_record, item, crawl_id, mode)
 
     def _count(self, result):
         url, outcome, reason, warnings = result
@@ -84,13 +52,40 @@ class CorpusPipeline:
         elif outcome == "gone":
             logger.info("gone: %s", url)
 
-    def process_item(self, item, spider=None):
-        from twisted.internet import reactor
-        from twisted.internet.threads import deferToThreadPool
+    async def process_item(self, item, spider=None):
+        import asyncio
 
         spider = spider or self.crawler.spider
-        d = deferToThreadPool(reactor, self.pool, self._write, item, spider.crawl_id,
-                              spider.mode)
-        d.addCallback(self._count)
-        d.addCallback(lambda _: {"kind": item["kind"], "url": item["url"]})  # drop the body
-        return d
+        # Pages queue up in the writer process (one worker: written in order) while the
+        # reactor goes on downloading.
+        future = self._submit(item, spider.crawl_id, spider.mode)
+        self._count(await asyncio.wrap_future(future))
+        return {"kind": item["kind"], "url": item["url"]}  # the body is not kept
+
+
+# ---- the writer process ----
+
+_writer = None
+
+
+def _open_writer(path):
+    global _writer
+    from corpus.store import Corpus
+
+    _writer = Corpus(path)
+
+
+def _record(item, crawl_id, mode):
+    """In the writer process: record the page, then tick it off the frontier."""
+    url = item.get("request_url") or item["url"]
+    if item["kind"] == "failure":
+        outcome = _writer.record_failure(item["url"], crawl_id, item["reason"],
+                                         status=item.get("status"))
+        reason, warnings = item["reason"], []
+    else:
+        result = _writer.record(item["url"], item["status"], item["headers"], item["body"],
+                                crawl_id, request_url=item.get("request_url"))
+        outcome, reason, warnings = result.outcome, result.reason, list(result.warnings or [])
+    if mode == "backfill":
+        _writer.frontier_done(crawl_id, url, outcome)
+    return url, outcome, reason, warnings

@@ -144,6 +144,8 @@ class SpeechesSpider(scrapy.Spider):
             yield request
 
     def start_requests_list(self):
+        # Ids already in the corpus, read once (a backfill of a new corpus asks nothing).
+        self.known = set(self.corpus.live_speech_ids()) if self.mode == "backfill" else set()
         if self.mode == "backfill" and self.resume:
             pending = self.corpus.frontier_pending(self.crawl_id)
             self.in_frontier = self.corpus.frontier_ids(self.crawl_id)
@@ -337,7 +339,9 @@ class SpeechesSpider(scrapy.Spider):
             self.corpus.frontier_add(self.crawl_id, fresh)
             self.crawler.stats.inc_value("discovery/speeches", len(fresh))
         for url, meta in fresh:
-            yield self.speech_request(url, conditional=True, meta=meta)
+            # Only a known page has validators to send: skip the lookup for the others.
+            yield self.speech_request(url, conditional=canonical_id(url) in self.known,
+                                      meta=meta)
 
     # ---- speech pages ----
 
