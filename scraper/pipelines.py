@@ -70,9 +70,23 @@ _writer = None
 
 def _open_writer(path):
     global _writer
+    import os
+    import threading
+    import time
+
     from corpus.store import Corpus
 
     _writer = Corpus(path)
+    parent = os.getppid()
+
+    def watch():
+        # A crawl killed with SIGKILL cannot stop its pool: the worker would wait for
+        # work forever. Exit like the parent did (SQLite rolls back any open write).
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _record(item, crawl_id, mode):

@@ -264,3 +264,48 @@ def test_progress_line_and_summary(tmp_path):
 
         stats = json.loads(rows(db, "SELECT stats FROM crawls")[0]["stats"])
         assert stats["new"] == 40 and stats["requests"] == len(replica.requests())
+
+
+def test_a_killed_crawl_leaves_no_writer_process_behind(tmp_path):
+    db = tmp_path / "corpus.db"
+    with Replica(200, seed=21) as replica:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "scraper.cli", "backfill", "--db", str(db), "--base-url",
+             replica.base_url, "--delay", "0.02", "--no-progress"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 60
+            children = []
+            while time.monotonic() < deadline and not children:
+                time.sleep(0.2)
+                children = _children(proc.pid)
+            assert children, "no writer process seen"
+            os.kill(proc.pid, signal.SIGKILL)
+        finally:
+            proc.wait(30)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_alive(pid) for pid in children):
+            time.sleep(0.2)
+        assert not [pid for pid in children if _alive(pid)]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
