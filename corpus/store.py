@@ -467,10 +467,13 @@ class Corpus:
             )
             return self.conn.total_changes - before
 
-    def frontier_ids(self, crawl_id: int) -> set[str]:
-        """Canonical ids already in this crawl's frontier, whatever their state."""
-        return {r[0] for r in self.conn.execute(
-            "SELECT speech_id FROM frontier WHERE crawl_id = ?", (crawl_id,))}
+    def frontier_batch(self, crawl_id: int, after: int = 0,
+                       limit: int = 500) -> list[tuple[int, str, dict]]:
+        """The next pending items after frontier id `after`: (id, url, meta), oldest first.
+        A crawl walks its frontier with this cursor, holding one batch in memory."""
+        return [(fid, url, json.loads(meta or "{}")) for fid, url, meta in self.conn.execute(
+            "SELECT id, url, meta FROM frontier WHERE crawl_id = ? AND state = 'pending'"
+            " AND id > ? ORDER BY id LIMIT ?", (crawl_id, after, limit))]
 
     def frontier_pending(self, crawl_id: int) -> list[tuple[str, dict]]:
         return [(url, json.loads(meta or "{}")) for url, meta in self.conn.execute(

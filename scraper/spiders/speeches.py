@@ -46,6 +46,7 @@ ARCHIVE_INDEX = "/archive/ag/speeches/index.html"
 # Speech pages answer these to the callback (after retries) so each outcome is recorded.
 PAGE_STATUSES = [304, 404, 410, 429, 500, 502, 503, 504, 522, 524, 408]
 DISCOVERY_STATUSES = [304, 404, 410, 429, 500, 502, 503, 504]
+FRONTIER_BATCH = 500  # speech requests held in memory at a time
 
 
 class SpeechesSpider(scrapy.Spider):
@@ -62,7 +63,7 @@ class SpeechesSpider(scrapy.Spider):
         self.resume = resume
         self.phase = "discovery"
         self.listed: set[str] = set()  # canonical ids discovery found
-        self.in_frontier: set[str] = set()
+        self.frontier_cursor = 0  # id of the last frontier item scheduled
         self.problems: list[str] = []  # what makes the run unhealthy
         self.discovery_seen: set[str] = set()
 
@@ -147,12 +148,8 @@ class SpeechesSpider(scrapy.Spider):
         # Ids already in the corpus, read once (a backfill of a new corpus asks nothing).
         self.known = set(self.corpus.live_speech_ids()) if self.mode == "backfill" else set()
         if self.mode == "backfill" and self.resume:
-            pending = self.corpus.frontier_pending(self.crawl_id)
-            self.in_frontier = self.corpus.frontier_ids(self.crawl_id)
-            logger.info("resuming backfill %s: %d pages still to fetch", self.crawl_id, len(pending))
-            for url, meta in pending:
-                self.listed.add(canonical_id(url))
-                yield self.speech_request(url, conditional=True, meta=meta)
+            logger.info("resuming backfill %s from its frontier", self.crawl_id)
+            yield from self.next_batch()
         crawl = self.mode == "crawl"
         if "listing" in self.sources:
             paths = [LISTINGS["current"]] + list(self.component_listings)
@@ -323,7 +320,7 @@ class SpeechesSpider(scrapy.Spider):
                                           meta=entry.meta())
 
     def discovered(self, entries):
-        """Backfill: put in-range entries in the frontier and fetch the new ones."""
+        """Backfill: put in-range entries in the frontier; fetch from it a batch at a time."""
         fresh = []
         for entry in entries:
             sid = canonical_id(entry.url)
@@ -332,13 +329,22 @@ class SpeechesSpider(scrapy.Spider):
                     self.crawler.stats.inc_value("discovery/out_of_range")
                 continue
             self.listed.add(sid)
-            if sid in self.in_frontier:
-                continue  # resumed: already fetched, or already queued from the frontier
             fresh.append((self.local(entry.url), entry.meta()))
         if fresh:
-            self.corpus.frontier_add(self.crawl_id, fresh)
-            self.crawler.stats.inc_value("discovery/speeches", len(fresh))
-        for url, meta in fresh:
+            added = self.corpus.frontier_add(self.crawl_id, fresh)  # (a resume adds none twice)
+            self.crawler.stats.inc_value("discovery/speeches", added)
+        stats = self.crawler.stats
+        queued = stats.get_value("scheduler/enqueued", 0) - stats.get_value("scheduler/dequeued", 0)
+        if queued < FRONTIER_BATCH // 2:
+            yield from self.next_batch()
+
+    def next_batch(self):
+        """Requests for the next frontier items: the queue in memory stays about one batch
+        long whatever the size of the backfill (the frontier itself is in the corpus)."""
+        batch = self.corpus.frontier_batch(self.crawl_id, self.frontier_cursor, FRONTIER_BATCH)
+        for fid, url, meta in batch:
+            self.frontier_cursor = fid
+            self.listed.add(canonical_id(url))
             # Only a known page has validators to send: skip the lookup for the others.
             yield self.speech_request(url, conditional=canonical_id(url) in self.known,
                                       meta=meta)
@@ -374,8 +380,13 @@ class SpeechesSpider(scrapy.Spider):
     # ---- phases ----
 
     def on_idle(self, spider=None):
-        """Discovery is over when the engine first goes idle: then revisit what it missed."""
-        if self.mode != "backfill" or self.phase != "discovery":
+        """Idle in a backfill: fetch the next frontier batch; when the frontier is done,
+        revisit the known live speeches discovery did not list (404/410 -> gone)."""
+        if self.mode != "backfill":
+            return
+        if self.schedule(self.next_batch()):
+            raise DontCloseSpider
+        if self.phase == "revisit":
             return
         self.phase = "revisit"
         if self.problems:
@@ -388,11 +399,15 @@ class SpeechesSpider(scrapy.Spider):
         logger.info("revisiting %d known speeches discovery did not list", len(missing))
         self.corpus.frontier_add(self.crawl_id, [(self.url(sid), {"source": "revisit"})
                                                  for sid in missing])
-        for sid in missing:
-            self.listed.add(sid)
-            self.crawler.engine.crawl(self.speech_request(self.url(sid), conditional=True,
-                                                          meta={"source": "revisit"}))
-        raise DontCloseSpider
+        if self.schedule(self.next_batch()):
+            raise DontCloseSpider
+
+    def schedule(self, requests) -> int:
+        count = 0
+        for request in requests:
+            self.crawler.engine.crawl(request)
+            count += 1
+        return count
 
 
 def _headers(response) -> dict[str, str]:
