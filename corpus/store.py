@@ -30,6 +30,9 @@ from corpus.schema import migrate
 from corpus.urls import canonical_id
 
 BUSY_TIMEOUT_S = 30.0
+# zlib level of raw pages: 3 compresses twice as fast as 6 for ~12% more bytes (crawl
+# throughput is CPU-bound: docs/benchmarks.md).
+RAW_LEVEL = 3
 LIVE_OUTCOMES = ("new", "changed", "unchanged", "not_modified")
 # The fields a version row copies from the record (paragraphs and text come on top).
 RECORD_FIELDS = (
@@ -215,7 +218,7 @@ class Corpus:
                 if row and row["raw_sha256"] == raw_sha:
                     return self._seen_again(row, self._now(), fetch, url)
 
-        compressed = None if self._has_raw(raw_sha) else zlib.compress(body, 6)
+        compressed = None if self._has_raw(raw_sha) else zlib.compress(body, RAW_LEVEL)
         try:
             speech = self._extract(body, url, encoding)
         except NotASpeech as exc:
@@ -293,8 +296,8 @@ class Corpus:
         self.conn.execute(
             "INSERT OR IGNORE INTO raw_pages(sha256, size, compression, body, first_seen)"
             " VALUES (?, ?, 'zlib', ?, ?)",
-            (sha, len(body), compressed if compressed is not None else zlib.compress(body, 6),
-             now),
+            (sha, len(body),
+             compressed if compressed is not None else zlib.compress(body, RAW_LEVEL), now),
         )
 
     def _log(self, fetch: dict, outcome: str, speech_id: str | None, now: str, *,

@@ -9,8 +9,14 @@ written in the order they arrived.
 from __future__ import annotations
 
 import logging
+import os
 
 logger = logging.getLogger(__name__)
+
+
+# Pages handed to the writer and not yet written. Past this, the pipeline waits, so
+# Scrapy stops downloading ahead of the writer (memory stays bounded).
+MAX_OUTSTANDING = 64
 
 
 class CorpusPipeline:
@@ -22,14 +28,12 @@ class CorpusPipeline:
         self.stats = crawler.stats
         self.path = crawler.settings.get("CORPUS_DB")
         self.executor = None  # the writer process, started with the first page
+        self.outstanding = 0
+        self.waiters = []  # Deferreds fired when the writer has caught up
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
-
-    def close_spider(self, spider=None):
-        if self.executor is not None:
-            self.executor.shutdown(wait=True)  # every page submitted is written
 
     def _submit(self, item, crawl_id, mode):
         if self.executor is None:
@@ -38,9 +42,38 @@ class CorpusPipeline:
 
             self.executor = ProcessPoolExecutor(
                 max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_open_writer, initargs=(self.path,),
+                initializer=_open_writer, initargs=(self.path, os.getpid()),
             )
         return self.executor.submit(_record, item, crawl_id, mode)
+
+    def process_item(self, item, spider=None):
+        from twisted.internet import reactor
+        from twisted.internet.defer import Deferred
+
+        spider = spider or self.crawler.spider
+        future = self._submit(item, spider.crawl_id, spider.mode)
+        self.outstanding += 1
+        future.add_done_callback(lambda f: reactor.callFromThread(self._written, f))
+        light = {"kind": item["kind"], "url": item["url"]}  # the body is not kept
+        if self.outstanding < MAX_OUTSTANDING:
+            return light  # fire and forget: the outcome is counted when it is written
+        waiter = Deferred()
+        self.waiters.append(waiter)
+        return waiter.addCallback(lambda _: light)
+
+    def _written(self, future):
+        """On the reactor thread: count the outcome of one written page."""
+        self.outstanding -= 1
+        error = future.exception()
+        if error is not None:  # the writer died: nothing more can be stored
+            logger.error("corpus writer failed: %s", error)
+            self.stats.inc_value("outcome/failed")
+        else:
+            self._count(future.result())
+        if self.outstanding <= MAX_OUTSTANDING // 2 or self.outstanding == 0:
+            waiters, self.waiters = self.waiters, []
+            for waiter in waiters:
+                waiter.callback(None)
 
     def _count(self, result):
         url, outcome, reason, warnings = result
@@ -52,15 +85,13 @@ class CorpusPipeline:
         elif outcome == "gone":
             logger.info("gone: %s", url)
 
-    async def process_item(self, item, spider=None):
+    async def close_spider(self, spider=None):
         import asyncio
 
-        spider = spider or self.crawler.spider
-        # Pages queue up in the writer process (one worker: written in order) while the
-        # reactor goes on downloading.
-        future = self._submit(item, spider.crawl_id, spider.mode)
-        self._count(await asyncio.wrap_future(future))
-        return {"kind": item["kind"], "url": item["url"]}  # the body is not kept
+        while self.outstanding:  # every page handed over is written and counted
+            await asyncio.sleep(0.02)
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)
 
 
 # ---- the writer process ----
@@ -68,20 +99,21 @@ class CorpusPipeline:
 _writer = None
 
 
-def _open_writer(path):
+def _open_writer(path, parent):
     global _writer
-    import os
+    import gc
     import threading
     import time
 
     from corpus.store import Corpus
 
     _writer = Corpus(path)
-    parent = os.getppid()
+    gc.freeze()  # what is loaded now lives as long as the process: keep it out of GC scans
 
     def watch():
         # A crawl killed with SIGKILL cannot stop its pool: the worker would wait for
         # work forever. Exit like the parent did (SQLite rolls back any open write).
+        # `parent` comes from the crawl itself: it may be dead before we got here.
         while os.getppid() == parent:
             time.sleep(0.5)
         os._exit(1)
