@@ -10,7 +10,6 @@ import click
 
 from corpus.errors import CorpusError
 from scraper import __version__
-from scraper.commands import db_option  # noqa: F401  (re-exported for command modules)
 
 
 class CliError(click.ClickException):

@@ -79,7 +79,7 @@ def replica_command(speeches, port, host, seed, crawl_delay, disallow, no_api, g
     click.echo(
         f"replica of justice.gov: {speeches} speeches (seed {seed}; "
         + ", ".join(f"{n} {g}" for g, n in sorted(counts.items()))
-        + f"); robots.txt, sitemap.xml, /news/speeches, /api/v1/speeches.json. Ctrl-C stops.",
+        + "); robots.txt, sitemap.xml, /news/speeches, /api/v1/speeches.json. Ctrl-C stops.",
         err=True,
     )
     signal.signal(signal.SIGTERM, lambda *_: replica.stop())
