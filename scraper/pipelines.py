@@ -2,8 +2,8 @@
 
 The store's work for a page (hash, compress, extract, one SQLite transaction) runs in one
 writer process with its own connection, so it runs beside the downloads on another core
-instead of competing with Scrapy's reactor for the GIL. It has one worker, so pages are
-written in the order they arrived.
+instead of competing with Scrapy's reactor for the GIL. Pages go to it over a pipe and
+are written in the order they arrived.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ logger = logging.getLogger(__name__)
 
 
 # Pages handed to the writer and not yet written. Past this, the pipeline waits, so
-# Scrapy stops downloading ahead of the writer (memory stays bounded).
+# Scrapy stops downloading ahead of the writer (memory stays bounded, and the writer's
+# replies always fit in the pipe: it never blocks on them).
 MAX_OUTSTANDING = 64
 
 
@@ -27,7 +28,7 @@ class CorpusPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.path = crawler.settings.get("CORPUS_DB")
-        self.executor = None  # the writer process, started with the first page
+        self.writer = None  # the writer process, started with the first page
         self.outstanding = 0
         self.waiters = []  # Deferreds fired when the writer has caught up
 
@@ -35,25 +36,17 @@ class CorpusPipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def _submit(self, item, crawl_id, mode):
-        if self.executor is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            self.executor = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_open_writer, initargs=(self.path, os.getpid()),
-            )
-        return self.executor.submit(_record, item, crawl_id, mode)
-
     def process_item(self, item, spider=None):
-        from twisted.internet import reactor
         from twisted.internet.defer import Deferred
 
         spider = spider or self.crawler.spider
-        future = self._submit(item, spider.crawl_id, spider.mode)
+        if self.writer is None:
+            self.writer = WriterProcess(self.path, self._written, self._writer_lost)
+        if not self.writer.alive:  # counted as failed: the run ends unhealthy (exit 3)
+            self.stats.inc_value("outcome/failed")
+            return {"kind": item["kind"], "url": item["url"]}
+        self.writer.send((item, spider.crawl_id, spider.mode))
         self.outstanding += 1
-        future.add_done_callback(lambda f: reactor.callFromThread(self._written, f))
         light = {"kind": item["kind"], "url": item["url"]}  # the body is not kept
         if self.outstanding < MAX_OUTSTANDING:
             return light  # fire and forget: the outcome is counted when it is written
@@ -61,19 +54,21 @@ class CorpusPipeline:
         self.waiters.append(waiter)
         return waiter.addCallback(lambda _: light)
 
-    def _written(self, future):
+    def _written(self, result):
         """On the reactor thread: count the outcome of one written page."""
         self.outstanding -= 1
-        error = future.exception()
-        if error is not None:  # the writer died: nothing more can be stored
-            logger.error("corpus writer failed: %s", error)
-            self.stats.inc_value("outcome/failed")
-        else:
-            self._count(future.result())
-        if self.outstanding <= MAX_OUTSTANDING // 2 or self.outstanding == 0:
+        self._count(result)
+        if self.outstanding <= MAX_OUTSTANDING // 2:
             waiters, self.waiters = self.waiters, []
             for waiter in waiters:
                 waiter.callback(None)
+
+    def _writer_lost(self):
+        self.stats.inc_value("outcome/failed", self.outstanding)
+        self.outstanding = 0
+        waiters, self.waiters = self.waiters, []
+        for waiter in waiters:
+            waiter.callback(None)
 
     def _count(self, result):
         url, outcome, reason, warnings = result
@@ -88,10 +83,72 @@ class CorpusPipeline:
     async def close_spider(self, spider=None):
         import asyncio
 
-        while self.outstanding:  # every page handed over is written and counted
+        while self.outstanding and self.writer.alive:  # every page handed over is counted
             await asyncio.sleep(0.02)
-        if self.executor is not None:
-            self.executor.shutdown(wait=True)
+        if self.writer is not None:
+            self.writer.close()
+
+
+class WriterProcess:
+    """One process that writes pages to the corpus, fed over a pipe by the reactor thread
+    (no threads in the crawl process); its replies are read when the reactor sees them."""
+
+    def __init__(self, path, on_result, on_lost):
+        import multiprocessing
+
+        from twisted.internet import reactor
+
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe(duplex=True)
+        self.process = context.Process(target=_writer_main, args=(child, path, os.getpid()),
+                                       name="corpus-writer")
+        self.process.start()
+        child.close()
+        self.on_result, self.on_lost = on_result, on_lost
+        self.alive = True
+        self.reactor = reactor
+        reactor.addReader(self)
+
+    # twisted IReadDescriptor
+    def fileno(self):
+        return self.conn.fileno()
+
+    def logPrefix(self):
+        return "corpus-writer"
+
+    def doRead(self):
+        try:
+            while self.conn.poll():
+                self.on_result(self.conn.recv())
+        except (EOFError, OSError):
+            self._lost()
+
+    def connectionLost(self, reason):
+        self._lost()
+
+    def _lost(self):
+        if self.alive:
+            self.alive = False
+            self.reactor.removeReader(self)
+            logger.error("the corpus writer process ended; pages can no longer be stored")
+            self.on_lost()
+
+    def send(self, message):
+        try:
+            self.conn.send(message)  # blocks only while the writer is far behind
+        except OSError:
+            self._lost()
+
+    def close(self):
+        if self.alive:
+            self.reactor.removeReader(self)
+            self.alive = False
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+        self.process.join(60)
+        self.conn.close()
 
 
 # ---- the writer process ----
@@ -99,7 +156,8 @@ class CorpusPipeline:
 _writer = None
 
 
-def _open_writer(path, parent):
+def _writer_main(conn, path, parent):
+    """The writer process: record each page sent, reply with its outcome, in order."""
     global _writer
     import gc
     import threading
@@ -111,14 +169,29 @@ def _open_writer(path, parent):
     gc.freeze()  # what is loaded now lives as long as the process: keep it out of GC scans
 
     def watch():
-        # A crawl killed with SIGKILL cannot stop its pool: the worker would wait for
-        # work forever. Exit like the parent did (SQLite rolls back any open write).
-        # `parent` comes from the crawl itself: it may be dead before we got here.
+        # A crawl killed with SIGKILL cannot tell us to stop. Exit like it did (SQLite
+        # rolls back any open write). `parent` comes from the crawl itself: it may be
+        # dead before we got here.
         while os.getppid() == parent:
             time.sleep(0.5)
         os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            break
+        if message is None:
+            break
+        item = message[0]
+        try:
+            result = _record(*message)
+        except Exception as exc:  # a bug in one page must not stop the others
+            result = (item.get("request_url") or item["url"], "failed",
+                      f"{type(exc).__name__}: {exc}", [])
+        conn.send(result)
+    _writer.close()
 
 
 def _record(item, crawl_id, mode):

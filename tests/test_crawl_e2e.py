@@ -309,3 +309,29 @@ def _alive(pid: int) -> bool:
             return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_a_writer_that_dies_makes_the_run_unhealthy_not_silent(tmp_path):
+    """Kill the writer process mid-backfill: the crawl must not report success."""
+    db = tmp_path / "corpus.db"
+    with Replica(150, seed=22) as replica:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "scraper.cli", "backfill", "--db", str(db), "--base-url",
+             replica.base_url, "--delay", "0.02", "--no-progress"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 60
+            writer = None
+            while time.monotonic() < deadline and writer is None:
+                time.sleep(0.2)
+                writer = next((pid for pid in _children(proc.pid)
+                               if b"spawn_main" in open(f"/proc/{pid}/cmdline", "rb").read()), None)
+            assert writer, "no writer process seen"
+            time.sleep(1)
+            os.kill(writer, signal.SIGKILL)
+            out, err = proc.communicate(timeout=120)
+        finally:
+            proc.kill()
+        assert proc.returncode == 3, err
+        assert "corpus writer process ended" in err
+        assert "Error: crawl unhealthy" in err.strip().splitlines()[-1]
