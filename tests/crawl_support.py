@@ -61,3 +61,12 @@ def corpus_vs_gold(db, gold_records) -> list[str]:
         if latest[sid]["text"] != gold["text"]:
             problems.append(f"{sid} text differs")
     return problems
+
+
+def start_backfill(db, base_url, *, delay="0.02", output=subprocess.DEVNULL):
+    """A slow backfill in the background, for tests that interrupt or race it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "scraper.cli", "backfill", "--db", str(db), "--base-url",
+         base_url, "--delay", delay, "--no-progress"],
+        stdout=output, stderr=output, text=True,
+    )

@@ -6,10 +6,10 @@ The acceptance checks of the crawl issue, numbered as there.
 from __future__ import annotations
 
 import http.server
+import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 
@@ -17,7 +17,7 @@ import pytest
 
 from scraper.replica import Replica
 from tests.conftest import REAL
-from tests.crawl_support import corpus_vs_gold, crawl, rows
+from tests.crawl_support import corpus_vs_gold, crawl, rows, start_backfill
 
 pytestmark = pytest.mark.e2e
 
@@ -79,8 +79,6 @@ def test_4_faults_are_retried_and_the_backfill_completes(tmp_path):
         assert corpus_vs_gold(db, list(replica.gold_records())) == []
         assert rows(db, "SELECT count(*) n FROM speech_versions")[0]["n"] == 300
         stats = rows(db, "SELECT stats FROM crawls ORDER BY id DESC LIMIT 1")[0]["stats"]
-        import json
-
         stats = json.loads(stats)
         assert stats["retries"] == len(faulted)  # every failure was retried, and counted
         assert stats["failed"] == 0
@@ -106,9 +104,7 @@ def test_4b_a_page_that_keeps_failing_is_recorded_and_the_crawl_goes_on(tmp_path
 def test_5_kill_half_way_then_resume(tmp_path):
     db = tmp_path / "corpus.db"
     with Replica(300, seed=14) as replica:
-        cmd = [sys.executable, "-m", "scraper.cli", "backfill", "--db", str(db), "--base-url",
-               replica.base_url, "--delay", "0.03", "--no-progress"]
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = start_backfill(db, replica.base_url, delay="0.03")
         try:
             deadline = time.monotonic() + 120
             done = 0
@@ -169,10 +165,7 @@ def test_crawl_delay_and_user_agent(tmp_path):
 def test_a_second_crawl_on_the_same_database_exits_75(tmp_path):
     db = tmp_path / "corpus.db"
     with Replica(150, seed=17) as replica:
-        first = subprocess.Popen(
-            [sys.executable, "-m", "scraper.cli", "backfill", "--db", str(db), "--base-url",
-             replica.base_url, "--delay", "0.02", "--no-progress"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        first = start_backfill(db, replica.base_url)
         try:
             deadline = time.monotonic() + 60
             while not replica.requests() and time.monotonic() < deadline:
@@ -260,8 +253,6 @@ def test_progress_line_and_summary(tmp_path):
         assert not [line for line in lines if "[scrapy" in line]  # Scrapy's INFO is not ours
         assert "backfill #1 healthy:" in proc.stdout
         assert "  new                   40" in proc.stdout.replace("  warning", "\n")
-        import json
-
         stats = json.loads(rows(db, "SELECT stats FROM crawls")[0]["stats"])
         assert stats["new"] == 40 and stats["requests"] == len(replica.requests())
 
@@ -269,10 +260,7 @@ def test_progress_line_and_summary(tmp_path):
 def test_a_killed_crawl_leaves_no_writer_process_behind(tmp_path):
     db = tmp_path / "corpus.db"
     with Replica(200, seed=21) as replica:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "scraper.cli", "backfill", "--db", str(db), "--base-url",
-             replica.base_url, "--delay", "0.02", "--no-progress"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = start_backfill(db, replica.base_url)
         try:
             deadline = time.monotonic() + 60
             children = []
@@ -315,10 +303,7 @@ def test_a_writer_that_dies_makes_the_run_unhealthy_not_silent(tmp_path):
     """Kill the writer process mid-backfill: the crawl must not report success."""
     db = tmp_path / "corpus.db"
     with Replica(150, seed=22) as replica:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "scraper.cli", "backfill", "--db", str(db), "--base-url",
-             replica.base_url, "--delay", "0.02", "--no-progress"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = start_backfill(db, replica.base_url, output=subprocess.PIPE)
         try:
             deadline = time.monotonic() + 60
             writer = None
