@@ -9,6 +9,8 @@ import time
 
 from scrapy import signals
 
+from scraper.run import SPEECH_OUTCOMES
+
 logger = logging.getLogger("scraper.progress")
 
 
@@ -33,8 +35,7 @@ class Progress:
 
     def line(self) -> str:
         get = self.stats.get_value
-        done = sum(get(f"outcome/{o}", 0) for o in (
-            "new", "changed", "unchanged", "not_modified", "gone", "failed", "skipped"))
+        done = sum(get(f"outcome/{o}", 0) for o in SPEECH_OUTCOMES)
         queued = get("scheduler/enqueued", 0) - get("scheduler/dequeued", 0)
         rate = done / max(time.monotonic() - self.started, 1e-6)
         return (f"pages {done} done, {queued} queued | new {get('outcome/new', 0)}"

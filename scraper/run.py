@@ -18,6 +18,7 @@ from scraper import __version__
 logger = logging.getLogger("scraper.run")
 
 SPEECH_OUTCOMES = ("new", "changed", "unchanged", "not_modified", "gone", "failed", "skipped")
+SOURCES = ("sitemap", "api", "listing", "archive")  # backfill discovery sources
 
 
 @dataclass

@@ -8,8 +8,7 @@ import functools
 import click
 
 from scraper.commands import db_option
-
-SOURCES = ("sitemap", "api", "listing", "archive")
+from scraper.run import SOURCES
 
 
 def _date(ctx, param, value):

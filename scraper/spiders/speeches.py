@@ -34,11 +34,11 @@ from scraper.discovery import (
     parse_listing,
     parse_sitemap,
 )
+from scraper.run import SOURCES
 from scraper.store import corpus_of
 
 logger = logging.getLogger(__name__)
 
-SOURCES = ("sitemap", "api", "listing", "archive")
 LISTINGS = {"current": "/news/speeches", "drupal7": "/archives/opa/speeches"}
 API_PATH = "/api/v1/speeches.json"
 FEED_PATH = "/feeds/opa/justice-news.xml"  # Justice News RSS: cheap, but never relied on alone
