@@ -1,8 +1,7 @@
 """The data dictionary: every table and column of the corpus, described once.
 
 metadata.json (Datasette) and the tables of docs/storage.md are generated from it:
-    python -m corpus.dictionary metadata > metadata.json
-    python -m corpus.dictionary markdown     # paste into docs/storage.md
+    python -m corpus.dictionary sync     # metadata.json + the tables in README, storage.md
 A test checks that it covers the schema exactly and that metadata.json is current.
 """
 
@@ -11,17 +10,16 @@ from __future__ import annotations
 import json
 import sys
 
-_RECORD = {
-    "generation": "site generation of the page: current | drupal7 | archive",
-    "title": "speech title",
-    "date": "date the speech was given/published, YYYY-MM-DD (null if the page has none)",
-    "location": "where it was given, e.g. 'Washington, DC, United States'",
-    "delivery": "delivery line, e.g. 'Remarks as prepared for delivery'",
-    "speakers": "JSON array of speakers, in page order",
-    "components": "JSON array of DOJ components, in page order",
-    "topics": "JSON array of topics, in page order",
-    "updated": "the page's 'Updated' date, YYYY-MM-DD (not part of content_hash)",
-}
+from corpus.outcomes import Outcome
+from corpus.record import CONTENT_FIELDS, FIELD, RECORD_FIELDS
+
+
+def _describe(name: str) -> str:
+    field = FIELD[name]
+    return ("JSON array of " if field.kind == "list" else "") + field.description
+
+
+_RECORD = {name: _describe(name) for name in RECORD_FIELDS}
 _TS = " (ISO 8601 UTC, microseconds)"
 
 TABLES: dict[str, tuple[str, dict[str, str]]] = {
@@ -48,10 +46,9 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "version": "1, 2, 3... per speech",
         "url": "URL the version was fetched from",
         **_RECORD,
-        "paragraphs": "JSON array: the speech text, one string per paragraph",
+        "paragraphs": _describe("paragraphs"),
         "text": "paragraphs joined with a blank line",
-        "content_hash": "sha256 of the canonical JSON of title, date, location, delivery,"
-                        " speakers, components, topics and paragraphs",
+        "content_hash": "sha256 of the canonical JSON of " + ", ".join(CONTENT_FIELDS),
         "raw_sha256": "raw page it was extracted from (-> raw_pages)",
         "crawl_id": "crawl (run) that recorded it (-> crawls); a reextract run for"
                     " versions made by re-extraction",
@@ -75,8 +72,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "request_url": "URL requested, when it differs (redirects)",
         "speech_id": "speech the outcome applies to (canonical id); null for discovery",
         "status": "HTTP status (null for a network error)",
-        "outcome": "new | changed | unchanged | not_modified | gone | failed | skipped"
-                   " (not a speech) | discovery (robots, sitemaps, listings, API)",
+        "outcome": "; ".join(f"{o.value}: {o.description}" for o in Outcome),
         "reason": "why: the error, 'HTTP 404', 'soft 404: ...', 'same raw page', ...",
         "warnings": "JSON array of extraction warnings ('kind: detail')",
         "etag": "ETag response header",
@@ -186,9 +182,31 @@ def markdown() -> str:
     return "\n".join(out)
 
 
+START, END = "<!-- dictionary:start", "<!-- dictionary:end -->"
+DOCS = ("README.md", "docs/storage.md")
+
+
+def sync(root) -> None:
+    """Rewrite every generated copy: metadata.json and the tables in README and storage.md."""
+    from pathlib import Path
+
+    root = Path(root)
+    (root / "metadata.json").write_text(
+        json.dumps(metadata(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    for name in DOCS:
+        path = root / name
+        text = path.read_text(encoding="utf-8")
+        head, _, rest = text.partition(START)
+        marker, _, rest = rest.partition("\n")
+        _, _, tail = rest.partition(END)
+        path.write_text(f"{head}{START}{marker}\n{markdown()}{END}{tail}", encoding="utf-8")
+
+
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "metadata"
     if what == "markdown":
         print(markdown())
+    elif what == "sync":
+        sync(sys.argv[2] if len(sys.argv) > 2 else ".")
     else:
         print(json.dumps(metadata(), ensure_ascii=False, indent=2))

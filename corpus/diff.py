@@ -12,8 +12,9 @@ import difflib
 import json
 import re
 
-FIELDS = ("title", "date", "location", "delivery", "speakers", "components", "topics",
-          "generation", "updated", "url")
+from corpus.record import SHOWN_FIELDS
+
+FIELDS = SHOWN_FIELDS + ("url",)
 _TOKENS = re.compile(r"\s+|[^\s]+")
 
 

@@ -1,4 +1,10 @@
-"""The speech record: what extraction returns and what the corpus versions."""
+"""The speech record: what extraction returns and what the corpus versions.
+
+`FIELDS` is the one definition of the record's fields (name, kind, description, whether
+it is content). Schema columns, SQL column lists, the data dictionary, export and release
+schemas, integrity checks and diffs are all derived from it: a new field is one line here
+(plus the extractor that fills it).
+"""
 
 from __future__ import annotations
 
@@ -6,19 +12,42 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
-# The fields whose change makes a new version (DESIGN.md, "content_hash").
-CONTENT_FIELDS = (
-    "title",
-    "date",
-    "location",
-    "delivery",
-    "speakers",
-    "components",
-    "topics",
-    "paragraphs",
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # "str" | "date" | "list": how exports and releases type it
+    description: str
+    content: bool  # part of content_hash: a change makes a new version
+    in_speeches: bool = True  # also a column of `speeches` (paragraphs are versions only)
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("generation", "str", "site generation of the page: current | drupal7 | archive",
+          content=False),
+    Field("title", "str", "speech title", content=True),
+    Field("date", "date", "date the speech was given/published, YYYY-MM-DD (null if the page"
+          " has none)", content=True),
+    Field("location", "str", "where it was given, e.g. 'Washington, DC, United States'",
+          content=True),
+    Field("delivery", "str", "delivery line, e.g. 'Remarks as prepared for delivery'",
+          content=True),
+    Field("speakers", "list", "speakers, in page order", content=True),
+    Field("components", "list", "DOJ components, in page order", content=True),
+    Field("topics", "list", "topics, in page order", content=True),
+    Field("updated", "date", "the page's 'Updated' date, YYYY-MM-DD (not part of"
+          " content_hash)", content=False),
+    Field("paragraphs", "list", "the speech text, one string per paragraph", content=True,
+          in_speeches=False),
 )
-LIST_FIELDS = ("speakers", "components", "topics", "paragraphs")
-GENERATIONS = ("current", "drupal7", "archive")
+FIELD = {f.name: f for f in FIELDS}
+# The fields whose change makes a new version (DESIGN.md, "content_hash").
+CONTENT_FIELDS = tuple(f.name for f in FIELDS if f.content)
+LIST_FIELDS = tuple(f.name for f in FIELDS if f.kind == "list")
+# Record columns of both `speeches` and `speech_versions` (paragraphs: versions only).
+RECORD_FIELDS = tuple(f.name for f in FIELDS if f.in_speeches)
+# The fields a diff between two versions shows one by one (paragraphs are aligned apart).
+SHOWN_FIELDS = tuple(f.name for f in FIELDS if f.name != "paragraphs")
 
 
 def canonical_json(data) -> str:

@@ -9,7 +9,7 @@ import time
 
 from scrapy import signals
 
-from scraper.run import SPEECH_OUTCOMES
+from corpus.outcomes import SPEECH_OUTCOMES
 
 logger = logging.getLogger("scraper.progress")
 

@@ -13,11 +13,11 @@ import urllib.request
 from dataclasses import dataclass, field
 
 from corpus.errors import CrawlUnhealthy
+from corpus.outcomes import SPEECH_OUTCOMES
 from scraper import __version__
 
 logger = logging.getLogger("scraper.run")
 
-SPEECH_OUTCOMES = ("new", "changed", "unchanged", "not_modified", "gone", "failed", "skipped")
 SOURCES = ("sitemap", "api", "listing", "archive")  # backfill discovery sources
 
 

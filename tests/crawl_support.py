@@ -10,8 +10,9 @@ import sys
 
 from corpus.urls import canonical_id
 
-FIELDS = ["generation", "title", "date", "location", "delivery", "speakers", "components",
-          "topics", "updated"]
+from corpus.record import LIST_FIELDS, RECORD_FIELDS
+
+FIELDS = RECORD_FIELDS
 
 
 def run_cli(*args, timeout=240, env=None):
@@ -52,7 +53,7 @@ def corpus_vs_gold(db, gold_records) -> list[str]:
             continue
         for field in FIELDS:
             value = row[field]
-            if field in ("speakers", "components", "topics"):
+            if field in LIST_FIELDS:
                 value = json.loads(value)
             if value != gold[field]:
                 problems.append(f"{sid} {field}: {value!r} != {gold[field]!r}")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import corpus.schema as schema
+import corpus.store.migrations as schema
 from corpus.errors import LockHeld, UserError
 from corpus.lock import CorpusLock
 from corpus.store import Corpus

@@ -14,19 +14,14 @@ from collections.abc import Callable
 import sqlite_utils
 
 from corpus.errors import UserError
+from corpus.record import FIELD, RECORD_FIELDS
 
-# Columns of a speech record kept in both `speeches` and `speech_versions`.
-RECORD_COLUMNS = {
-    "generation": str,
-    "title": str,
-    "date": str,
-    "location": str,
-    "delivery": str,
-    "speakers": str,  # JSON array
-    "components": str,  # JSON array
-    "topics": str,  # JSON array
-    "updated": str,
-}
+# Columns of a speech record kept in both `speeches` and `speech_versions` (lists are
+# JSON arrays). The first migration's layout is frozen: a field added to FIELDS later
+# gets its column from `sync_record_columns`, not from an edit of a shipped migration.
+INITIAL_RECORD_COLUMNS = ("generation", "title", "date", "location", "delivery", "speakers",
+                          "components", "topics", "updated")
+RECORD_COLUMNS = {name: str for name in INITIAL_RECORD_COLUMNS}
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
@@ -243,4 +238,17 @@ def migrate(db: sqlite_utils.Database, path: str = "", *, migrations=None) -> in
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+    sync_record_columns(db)
     return len(migrations)
+
+
+def sync_record_columns(db: sqlite_utils.Database) -> None:
+    """Add a column for every record field the tables lack (a field added to FIELDS):
+    derived from the vocabulary, so a new field needs no hand-written migration."""
+    for table, names in (("speeches", RECORD_FIELDS),
+                         ("speech_versions", RECORD_FIELDS + ("paragraphs",))):
+        have = set(db[table].columns_dict)
+        for name in names:
+            if name not in have:
+                kind = int if FIELD[name].kind == "int" else str
+                db[table].add_column(name, kind)

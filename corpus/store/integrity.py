@@ -7,14 +7,14 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING
 
-from corpus.record import content_hash
+from corpus.record import CONTENT_FIELDS, LIST_FIELDS, content_hash
+from corpus.store.raw import decompress
 
 if TYPE_CHECKING:
     from corpus.store import Corpus
 
-CONTENT_COLUMNS = ("title", "date", "location", "delivery", "speakers", "components",
-                   "topics", "paragraphs")
-JSON_LISTS = ("speakers", "components", "topics", "paragraphs")
+CONTENT_COLUMNS = CONTENT_FIELDS
+JSON_LISTS = LIST_FIELDS
 
 
 def problems(corpus: Corpus) -> list[str]:
@@ -93,12 +93,10 @@ def _version_problems(conn: sqlite3.Connection) -> list[str]:
 
 def _raw_problems(conn: sqlite3.Connection) -> list[str]:
     found = []
-    from corpus.store import _decompress
-
     for sha, size, compression, body in conn.execute(
             "SELECT sha256, size, compression, body FROM raw_pages"):
         try:
-            raw = _decompress(compression, body)
+            raw = decompress(compression, body)
         except Exception as exc:  # zlib.error or an unknown compression
             found.append(f"raw page {sha}: cannot decompress ({exc})")
             continue

@@ -1,0 +1,133 @@
+"""The corpus connection: opening (WAL, busy timeout, migrations), transactions, rows."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from corpus.errors import UserError
+from corpus.moments import utc_now
+from corpus.store.migrations import migrate
+
+BUSY_TIMEOUT_S = 30.0
+
+
+class Base:
+    """The database handle every part of `Corpus` shares. Not thread-safe: one per thread
+    or process."""
+
+    def __init__(
+        self,
+        path,
+        *,
+        create: bool = True,
+        extract: Callable | None = None,
+        clock: Callable[[], str] | None = None,
+        busy_timeout: float = BUSY_TIMEOUT_S,
+    ):
+        self.path = str(path)
+        self._extract_fn = extract
+        self._clock = clock or utc_now
+        self.conn = _connect(self.path, create=create, busy_timeout=busy_timeout)
+        self.db = sqlite_utils.Database(self.conn)
+        try:
+            self.schema_version = migrate(self.db, self.path)
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise UserError(f"cannot use {self.path}: {exc}") from None
+        except BaseException:
+            self.conn.close()
+            raise
+
+    # -- plumbing -------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self):
+        # IMMEDIATE takes the write lock up front, so a second writer waits for it
+        # (busy_timeout) instead of failing on a read-to-write upgrade.
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _one(self, sql: str, params=()) -> dict | None:
+        cur = self.conn.execute(sql, params)
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return dict(zip((d[0] for d in cur.description), row))
+
+    def _all(self, sql: str, params=()) -> list[dict]:
+        cur = self.conn.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur]
+
+    def _now(self) -> str:
+        return self._clock()
+
+    def _extract(self, body: bytes, url: str, encoding: str | None):
+        if self._extract_fn is None:
+            from corpus.extract import extract
+
+            self._extract_fn = extract
+        return self._extract_fn(body, url, encoding=encoding)
+
+
+def _hint(exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "readonly" in text or "unable to open" in text:
+        return " (the file and its folder must be writable: WAL mode writes beside it)"
+    if "locked" in text or "busy" in text:
+        return " (another process held it too long)"
+    return " (not a corpus database, or corrupt)"
+
+
+def _connect(path: str, *, create: bool, busy_timeout: float) -> sqlite3.Connection:
+    target = Path(path)
+    if not create and not target.exists():
+        raise UserError(f"no corpus at {path} (nothing to read: run an import or crawl first)")
+    if target.is_dir():
+        raise UserError(f"cannot use {path}: it is a directory")
+    parent = target.parent if str(target.parent) else Path(".")
+    if not target.exists() and not parent.is_dir():
+        raise UserError(f"cannot create {path}: directory {parent} does not exist")
+    if not target.exists() and not os.access(parent, os.W_OK):
+        raise UserError(f"cannot create {path}: directory {parent} is not writable")
+    try:
+        # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
+        conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise UserError(f"cannot open {path}: {exc}") from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise UserError(f"cannot use {path}: WAL mode refused (journal mode {mode})")
+        # NORMAL is safe in WAL mode: a crash can lose the last commits, never consistency.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise UserError(f"cannot use {path}: {exc}{_hint(exc)}") from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+

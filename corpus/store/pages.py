@@ -1,0 +1,204 @@
+"""Page writes: each response becomes one `fetches` row and, for a speech, its record
+and versions, in one transaction (DESIGN.md). Extraction runs outside the write
+transaction so a slow page never holds the write lock."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from corpus.errors import ExtractError, NotASpeech
+from corpus.store.raw import compress
+from corpus.urls import canonical_id
+
+
+@dataclass
+class PageResult:
+    outcome: str
+    speech_id: str | None = None
+    version: int | None = None
+    reason: str | None = None
+    warnings: list[str] = field(default_factory=list)  # extraction's, "kind: detail"
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _norm_headers(headers) -> dict[str, str]:
+    out = {}
+    for key, value in (headers or {}).items():
+        if isinstance(value, (list, tuple)):
+            value = value[-1] if value else ""
+        if isinstance(key, bytes):
+            key = key.decode("latin-1")
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        out[str(key).lower()] = str(value)
+    return dict(sorted(out.items()))
+
+
+def _charset(content_type: str | None) -> str | None:
+    for part in (content_type or "").split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
+
+
+
+class PageWrites:
+    """Methods of `Corpus` that record responses."""
+
+    def record_page(self, url: str, status: int, headers: dict[str, str], body: bytes,
+                    crawl_id: int, *, request_url: str | None = None,
+                    encoding: str | None = None) -> str:
+        """Record one response; return its outcome (see `record`)."""
+        return self.record(url, status, headers, body, crawl_id,
+                           request_url=request_url, encoding=encoding).outcome
+
+    def record(self, url: str, status: int, headers: dict[str, str] | None, body: bytes | None,
+               crawl_id: int | None, *, request_url: str | None = None,
+               encoding: str | None = None) -> PageResult:
+        """Record one response: outcome new | changed | unchanged | not_modified | gone |
+        failed | skipped, with the speech id, version and reason. One transaction."""
+        body = body or b""
+        headers = _norm_headers(headers)
+        sid = canonical_id(url)
+        target = canonical_id(request_url) if request_url else sid
+        fetch = {
+            "crawl_id": crawl_id, "url": url, "request_url": request_url, "status": status,
+            "etag": headers.get("etag"), "last_modified": headers.get("last-modified"),
+            "headers": _json(headers) if headers else None, "bytes": len(body),
+        }
+        if status == 304:
+            with self._tx():
+                return self._not_modified(target, self._now(), fetch)
+        if status in (404, 410):
+            with self._tx():
+                return self._gone(target, self._now(), fetch, f"HTTP {status}")
+        if not 200 <= status < 300:
+            with self._tx():
+                self._log(fetch, "failed", sid, self._now(), reason=f"HTTP {status}")
+            return PageResult("failed", sid, reason=f"HTTP {status}")
+
+        encoding = encoding or _charset(headers.get("content-type"))
+        raw_sha = hashlib.sha256(body).hexdigest()
+        fetch.update(encoding=encoding, raw_sha256=raw_sha)
+        known = self._one("SELECT raw_sha256 FROM speeches WHERE id = ?", (sid,))
+        if known and known["raw_sha256"] == raw_sha:
+            with self._tx():
+                row = self._speech(sid)  # again, under the write lock
+                if row and row["raw_sha256"] == raw_sha:
+                    return self._seen_again(row, self._now(), fetch, url)
+
+        compressed = None if self._has_raw(raw_sha) else compress(body)
+        try:
+            speech = self._extract(body, url, encoding)
+        except NotASpeech as exc:
+            with self._tx():
+                now = self._now()
+                self._store_raw(raw_sha, body, compressed, now)
+                if target != sid and self._speech(target):
+                    return self._gone(target, now, fetch,
+                                      f"soft 404: redirected to a page that is not a speech ({exc})")
+                self._log(fetch, "skipped", sid, now, reason=str(exc) or "not a speech")
+            return PageResult("skipped", sid, reason=str(exc) or "not a speech")
+        except Exception as exc:  # an extractor bug must not stop a crawl: record it
+            reason = str(exc) if isinstance(exc, ExtractError) else f"{type(exc).__name__}: {exc}"
+            with self._tx():
+                now = self._now()
+                self._store_raw(raw_sha, body, compressed, now)
+                row = self._speech(sid)
+                self._log(fetch, "failed", sid, now, reason=reason,
+                          version=row["version"] if row else None)
+            return PageResult("failed", sid, row["version"] if row else None, reason)
+
+        with self._tx():
+            now = self._now()
+            self._store_raw(raw_sha, body, compressed, now)
+            outcome, version, reason = self._apply(sid, speech, raw_sha, crawl_id, now, url)
+            warnings = list(speech.warnings or [])
+            self._log(fetch, outcome, sid, now, reason=reason, version=version,
+                      warnings=_json(warnings))
+        return PageResult(outcome, sid, version, reason, warnings)
+
+    def record_failure(self, url: str, crawl_id: int, reason: str,
+                       status: int | None = None) -> str:
+        """A 5xx or network error after the last retry. Never marks a speech gone."""
+        with self._tx():
+            sid = canonical_id(url)
+            row = self._speech(sid)
+            self._log({"crawl_id": crawl_id, "url": url, "status": status}, "failed", sid,
+                      self._now(), reason=reason, version=row["version"] if row else None)
+        return "failed"
+
+    def record_discovery(self, url: str, status: int, crawl_id: int, *, headers=None,
+                         body_len: int = 0, reason: str | None = None) -> None:
+        """robots.txt, sitemaps, listings, API pages (and a sitemap's 304)."""
+        headers = _norm_headers(headers)
+        fetch = {
+            "crawl_id": crawl_id, "url": url, "status": status, "bytes": body_len,
+            "etag": headers.get("etag"), "last_modified": headers.get("last-modified"),
+            "headers": _json(headers) if headers else None,
+        }
+        with self._tx():
+            self._log(fetch, "discovery", None, self._now(), reason=reason)
+
+    def mark_gone(self, url: str, crawl_id: int, reason: str = "removed",
+                  status: int | None = None) -> str:
+        with self._tx():
+            fetch = {"crawl_id": crawl_id, "url": url, "status": status}
+            return self._gone(canonical_id(url), self._now(), fetch, reason).outcome
+
+
+    def _speech(self, sid: str) -> dict | None:
+        return self._one(
+            "SELECT n, id, status, version, content_hash, raw_sha256, last_changed, gone_since"
+            " FROM speeches WHERE id = ?",
+            (sid,),
+        )
+
+
+    def _log(self, fetch: dict, outcome: str, speech_id: str | None, now: str, *,
+             reason: str | None = None, version: int | None = None,
+             warnings: str | None = None) -> None:
+        row = {**fetch, "outcome": outcome, "speech_id": speech_id, "fetched_at": now,
+               "reason": reason, "version": version, "warnings": warnings}
+        names = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        self.conn.execute(f"INSERT INTO fetches({names}) VALUES ({marks})", tuple(row.values()))
+
+    def _revive(self, row: dict) -> tuple[str, str | None]:
+        if row["status"] == "gone":
+            return ", status = 'live', gone_since = NULL", f"live again (gone since {row['gone_since']})"
+        return "", None
+
+    def _seen_again(self, row: dict, now: str, fetch: dict, url: str) -> PageResult:
+        revive, reason = self._revive(row)
+        self.conn.execute(f"UPDATE speeches SET last_seen = ?, url = ?{revive} WHERE n = ?",
+                          (now, url, row["n"]))
+        self._log(fetch, "unchanged", row["id"], now, reason=reason or "same raw page",
+                  version=row["version"])
+        return PageResult("unchanged", row["id"], row["version"], reason)
+
+    def _not_modified(self, sid: str, now: str, fetch: dict) -> PageResult:
+        row = self._speech(sid)
+        reason = None
+        if row:
+            revive, reason = self._revive(row)
+            self.conn.execute(f"UPDATE speeches SET last_seen = ?{revive} WHERE n = ?",
+                              (now, row["n"]))
+        self._log(fetch, "not_modified", sid, now, reason=reason,
+                  version=row["version"] if row else None)
+        return PageResult("not_modified", sid, row["version"] if row else None, reason)
+
+    def _gone(self, sid: str, now: str, fetch: dict, reason: str) -> PageResult:
+        row = self._speech(sid)
+        if row and row["status"] == "live":
+            self.conn.execute(
+                "UPDATE speeches SET status = 'gone', gone_since = ? WHERE n = ?", (now, row["n"]))
+        self._log(fetch, "gone", sid, now, reason=reason, version=row["version"] if row else None)
+        return PageResult("gone", sid, row["version"] if row else None, reason)
+

@@ -1,0 +1,111 @@
+"""Reading the corpus: records (current or as of a moment), search, history."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+
+from corpus.errors import UserError
+from corpus.moments import parse_date, parse_moment
+from corpus.record import LIST_FIELDS
+from corpus.urls import canonical_id
+
+
+class Reads:
+    """Methods of `Corpus` that read."""
+
+    def records(self, *, as_of=None, since=None, until=None) -> Iterator[dict]:
+        """Speech records ordered by id: the current ones, or as the corpus held them at
+        `as_of`. `since`/`until` filter on the speech's own date (inclusive)."""
+        params: dict = {}
+        where = []
+        if since is not None:
+            params["since"] = parse_date(since, "--since date")
+            where.append("v.date >= :since")
+        if until is not None:
+            params["until"] = parse_date(until, "--until date")
+            where.append("v.date <= :until")
+        if as_of is None:
+            sql = (
+                "SELECT s.id, s.url, s.uuid, s.status, s.version, s.generation, v.title, v.date,"
+                " v.location, v.delivery, v.speakers, v.components, v.topics, s.updated,"
+                " v.paragraphs, v.text, v.content_hash, v.extractor_version, v.crawl_id,"
+                " s.first_seen, v.seen_from AS last_changed"
+                " FROM speeches s JOIN speech_versions v"
+                "   ON v.speech_id = s.id AND v.version = s.version"
+            )
+        else:
+            params["t"] = parse_moment(as_of)
+            where.append("v.seen_from <= :t AND (v.seen_until IS NULL OR v.seen_until > :t)")
+            sql = (
+                "SELECT v.speech_id AS id, v.url, s.uuid,"
+                " coalesce((SELECT CASE f.outcome WHEN 'gone' THEN 'gone' ELSE 'live' END"
+                "   FROM fetches f WHERE f.speech_id = v.speech_id AND f.fetched_at <= :t"
+                "   AND f.outcome IN ('new', 'changed', 'unchanged', 'not_modified', 'gone')"
+                "   ORDER BY f.id DESC LIMIT 1), 'live') AS status,"
+                " v.version, v.generation, v.title, v.date, v.location, v.delivery, v.speakers,"
+                " v.components, v.topics, v.updated, v.paragraphs, v.text, v.content_hash,"
+                " v.extractor_version, v.crawl_id, s.first_seen, v.seen_from AS last_changed"
+                " FROM speech_versions v JOIN speeches s ON s.id = v.speech_id"
+            )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY 1"
+        cur = self.conn.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        for row in cur:
+            record = dict(zip(names, row))
+            for name in LIST_FIELDS:
+                record[name] = json.loads(record[name] or "[]")
+            yield record
+
+    def as_of(self, moment) -> Iterator[dict]:
+        """The record of every speech as the corpus held it at `moment` (date = end of day)."""
+        return self.records(as_of=moment)
+
+    def search(self, query: str, limit: int = 20) -> list[dict]:
+        """Full-text search over title and text, best first (bm25, title weighted 5x).
+
+        `query` is FTS5 syntax (AND, OR, NOT, "phrases", prefix*); if it does not parse,
+        its words are searched as plain terms instead.
+        """
+        sql = (
+            "SELECT s.id, s.date, s.title, s.status,"
+            " snippet(speeches_fts, -1, '[', ']', '…', 14) AS snippet"
+            " FROM speeches_fts JOIN speeches s ON s.n = speeches_fts.rowid"
+            " WHERE speeches_fts MATCH ? ORDER BY bm25(speeches_fts, 5.0, 1.0), s.id LIMIT ?"
+        )
+        try:
+            return self._all(sql, (query, limit))
+        except sqlite3.OperationalError:
+            words = [w for w in query.replace('"', " ").split() if w]
+            if not words:
+                raise UserError(f"empty search query {query!r}") from None
+            plain = " ".join('"' + w + '"' for w in words)
+            return self._all(sql, (plain, limit))
+
+    def status_events(self, speech_id: str) -> list[dict]:
+        """When the speech went gone or came back: [{at, status, reason}], oldest first."""
+        events, status = [], None
+        for at, outcome, reason in self.conn.execute(
+                "SELECT fetched_at, outcome, reason FROM fetches WHERE speech_id = ?"
+                " AND outcome IN ('new', 'changed', 'unchanged', 'not_modified', 'gone')"
+                " ORDER BY id", (speech_id,)):
+            now = "gone" if outcome == "gone" else "live"
+            if status is not None and now != status:
+                events.append({"at": at, "status": now, "reason": reason or outcome})
+            status = now if status is not None or now == "live" else None
+        return events
+
+    def find_speech(self, id_or_url: str) -> dict | None:
+        return self._one("SELECT * FROM speeches WHERE id = ?", (canonical_id(id_or_url),))
+
+    def versions(self, speech_id: str) -> list[dict]:
+        rows = self._all(
+            "SELECT * FROM speech_versions WHERE speech_id = ? ORDER BY version", (speech_id,))
+        for row in rows:
+            for name in LIST_FIELDS:
+                row[name] = json.loads(row[name] or "[]")
+        return rows
+
