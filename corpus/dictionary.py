@@ -29,7 +29,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
               " without scheme, host, /archives prefix, trailing slash or query",
         "url": "URL it was last fetched from (after redirects)",
         "uuid": "justice.gov API uuid, where known",
-        "status": "live | gone (404/410, or redirected to a page that is not a speech)",
+        "status": "live | gone (404/410, a soft 404, or redirected to a page that is not a"
+                  " speech) | moved (redirected to another speech: moved_to)",
         **_RECORD,
         "text": "the speech text: paragraphs joined with a blank line",
         "version": "number of the current version (speech_versions.version)",
@@ -38,7 +39,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "first_seen": "first fetch of the speech" + _TS,
         "last_seen": "last fetch that found it (200 or 304)" + _TS,
         "last_changed": "when the current version began" + _TS,
-        "gone_since": "when it was found gone (null while live)" + _TS,
+        "gone_since": "when it was found gone or moved (null while live)" + _TS,
+        "moved_to": "the speech id its URL now redirects to (status moved)",
     }),
     "speech_versions": ("One row per change of a speech's record, numbered 1, 2, 3... "
                         "A->B->A gives a version 3 equal in content to version 1.", {
@@ -82,6 +84,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "bytes": "length of the response body",
         "raw_sha256": "the body (-> raw_pages); null when not stored",
         "version": "the speech's version after this fetch",
+        "witnesses": "JSON array: what discovery sources said about the speech (source,"
+                     " title, date, components, location, uuid, lastmod); DESIGN Decision 11",
     }),
     "crawls": ("One row per run: crawl, backfill, import, reextract...", {
         "id": "ascending integer",

@@ -24,16 +24,23 @@ ARCHIVE_INDEX = re.compile(r"^/archive/ag/speeches/(?:\d{4}/)?(?:index\.html?)?$
 
 @dataclass
 class Entry:
+    """A URL a source listed, and what the source said of it: the speech's second
+    witness (DESIGN Decision 11), carried with the request to the store."""
+
     url: str
     date: str | None = None  # the speech's date when the source tells it
     lastmod: str | None = None  # sitemap <lastmod> (ISO timestamp)
     uuid: str | None = None
     source: str = ""
-    extra: dict = field(default_factory=dict)
+    title: str | None = None
+    components: list[str] = field(default_factory=list)
+    location: str | None = None
 
     def meta(self) -> dict:
         return {k: v for k, v in (("date", self.date), ("lastmod", self.lastmod),
-                                  ("uuid", self.uuid), ("source", self.source)) if v}
+                                  ("uuid", self.uuid), ("source", self.source),
+                                  ("title", self.title), ("components", self.components),
+                                  ("location", self.location)) if v}
 
 
 def is_speech_url(url: str) -> bool:
@@ -90,15 +97,17 @@ def parse_listing(body: bytes, url: str) -> tuple[list[Entry], str | None]:
                     break
             if date:
                 break
-        entries.append(Entry(href, date=date, source="listing"))
+        title = " ".join(link.text_content().split()) or None
+        entries.append(Entry(href, date=date, source="listing", title=title))
     next_href = doc.xpath(NEXT_PAGE)
     return entries, urljoin(url, next_href[0]) if next_href else None
 
 
 # ---- sitemaps ----
 
-def parse_sitemap(body: bytes) -> tuple[str, list[Entry]]:
-    """('index' | 'urlset', entries) of a sitemap or sitemap index."""
+def parse_sitemap(body: bytes, max_urls: int = 50_000) -> tuple[str, list[Entry]]:
+    """('index' | 'urlset', entries) of a sitemap or sitemap index; at most `max_urls`
+    entries (the protocol's limit: the caller warns when the list was cut there)."""
     try:
         root = lxml.etree.fromstring(
             body, parser=lxml.etree.XMLParser(recover=True, huge_tree=True, resolve_entities=False,
@@ -116,9 +125,24 @@ def parse_sitemap(body: bytes) -> tuple[str, list[Entry]]:
         values = {lxml.etree.QName(c).localname: (c.text or "").strip()
                   for c in node if isinstance(c.tag, str)}
         if values.get("loc"):
+            if len(entries) >= max_urls:
+                break
             entries.append(Entry(values["loc"], lastmod=values.get("lastmod") or None,
                                  source="sitemap"))
     return kind, entries
+
+
+def gunzip_capped(body: bytes, max_bytes: int) -> tuple[bytes, bool]:
+    """A gzip body (a .xml.gz sitemap) decompressed to at most `max_bytes`: (data, cut).
+    A bomb stops at the cap instead of filling memory."""
+    import zlib
+
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(body, max_bytes + 1)
+    except zlib.error:
+        return b"", True
+    return data[:max_bytes], len(data) > max_bytes or bool(inflater.unconsumed_tail)
 
 
 # ---- JSON API (/api/v1/speeches.json) ----
@@ -131,23 +155,59 @@ def _epoch_date(value) -> str | None:
 
 
 def parse_api(body: bytes, url: str) -> tuple[list[Entry], dict]:
-    """Entries of an API page and its resultset ({count, pagesize, page})."""
+    """Entries of an API page and its resultset ({count, pagesize, page}). An entry of
+    the wrong shape is left out (counted in resultset["malformed"]); the others are used."""
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return [], {}
     if not isinstance(data, dict):
         return [], {}
-    resultset = (data.get("metadata") or {}).get("resultset") or {}
-    entries = []
-    for item in data.get("results") or []:
-        if not isinstance(item, dict) or not item.get("url"):
-            continue
-        entries.append(Entry(
-            urljoin(url, item["url"]), date=_epoch_date(item.get("date")),
-            lastmod=_iso_epoch(item.get("changed")), uuid=item.get("uuid"), source="api",
-        ))
+    metadata = data.get("metadata")
+    resultset = metadata.get("resultset") if isinstance(metadata, dict) else None
+    resultset = dict(resultset) if isinstance(resultset, dict) else {}
+    results = data.get("results")
+    entries, malformed = [], 0
+    for item in results if isinstance(results, list) else []:
+        entry = _api_entry(item, url)
+        if entry is None:
+            malformed += 1
+        else:
+            entries.append(entry)
+    resultset["malformed"] = malformed
     return entries, resultset
+
+
+def _api_entry(item, url: str) -> Entry | None:
+    if not isinstance(item, dict) or not isinstance(item.get("url"), str) or not item["url"]:
+        return None
+    uuid = item.get("uuid")
+    title = item.get("title")
+    return Entry(
+        urljoin(url, item["url"]), date=_epoch_date(item.get("date")),
+        lastmod=_iso_epoch(item.get("changed")),
+        uuid=uuid if isinstance(uuid, str) else None, source="api",
+        title=" ".join(title.split()) if isinstance(title, str) else None,
+        components=[c["name"] for c in item.get("component") or []
+                    if isinstance(c, dict) and isinstance(c.get("name"), str)]
+        if isinstance(item.get("component"), list) else [],
+        location=_api_location(item.get("location")),
+    )
+
+
+def _api_location(value) -> str | None:
+    """"Washington, DC" from the API's address parts (the page adds the country)."""
+    if not isinstance(value, dict):
+        return None
+    parts = [value.get("locality"), value.get("administrative_area")]
+    return ", ".join(p for p in parts if isinstance(p, str) and p.strip()) or None
+
+
+def api_int(resultset: dict, key: str, default: int) -> int:
+    try:
+        return int(resultset.get(key, default))
+    except (TypeError, ValueError):
+        return default
 
 
 def _iso_epoch(value) -> str | None:
@@ -220,6 +280,7 @@ def parse_feed(body: bytes, url: str) -> list[Entry]:
             except (TypeError, ValueError):
                 date = parse_date(published)
         href = urljoin(url, link.strip())
+        title = " ".join((item.findtext("{*}title") or "").split()) or None
         if is_speech_url(href):
-            entries.append(Entry(href, date=date, source="feed"))
+            entries.append(Entry(href, date=date, source="feed", title=title))
     return entries

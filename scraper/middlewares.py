@@ -4,6 +4,8 @@ Scrapy applies neither Crawl-delay nor Retry-After (../shared/notes/scrapy.md), 
 - RobotsRulesMiddleware filters with the robots.txt the runner fetched before the crawl
   (the runner also turned its Crawl-delay into DOWNLOAD_DELAY, the floor AutoThrottle
   respects);
+- SiteBoundaryMiddleware stops a redirect that leaves the site (a foreign page must never
+  be stored as a speech);
 - PoliteRetryMiddleware holds every request to a host until a Retry-After (or an
   exponential back-off after a 5xx / network error) has passed, then retries.
 """
@@ -16,9 +18,11 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from protego import Protego
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.exceptions import NotConfigured
 
+from corpus.urls import JUSTICE_HOSTS
+from scraper.failures import Forbidden, OffsiteRedirect
 from scraper.store import corpus_of
 
 logger = logging.getLogger(__name__)
@@ -50,7 +54,35 @@ class RobotsRulesMiddleware:
         if path not in self.reported:
             self.reported.add(path)
             logger.info("robots.txt disallows %s: not fetched", request.url)
-        raise IgnoreRequest(f"forbidden by robots.txt: {request.url}")
+        raise Forbidden(f"forbidden by robots.txt: {request.url}")
+
+
+def site_netlocs(base_url: str) -> frozenset[str]:
+    """Hosts a redirect may lead to: the base URL's, and the justice.gov hosts when the
+    base URL is one of them (never the real site while crawling a mirror or replica)."""
+    parts = urlsplit(base_url)
+    hosts = {parts.netloc.lower()}
+    if (parts.hostname or "").lower() in JUSTICE_HOSTS:
+        hosts |= JUSTICE_HOSTS
+    return frozenset(hosts)
+
+
+class SiteBoundaryMiddleware:
+    """A redirect is followed only within the site being crawled; one that leaves it is a
+    failure of the original request ("redirect off-site to ...")."""
+
+    def __init__(self, base_url: str):
+        self.allowed = site_netlocs(base_url)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.get("JUSTICE_BASE_URL"))
+
+    def process_request(self, request, spider=None):
+        if request.meta.get("redirect_urls") and \
+                urlsplit(request.url).netloc.lower() not in self.allowed:
+            raise OffsiteRedirect(request.url)
+        return None
 
 
 class ConditionalGetMiddleware:
@@ -118,6 +150,13 @@ class PoliteRetryMiddleware(RetryMiddleware):
         middleware.crawler = crawler
         return middleware
 
+    def _retry_request(self, request, reason):
+        meta = request.meta
+        return get_retry_request(
+            request, spider=self.crawler.spider, reason=reason,
+            max_retry_times=meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=meta.get("priority_adjust", self.priority_adjust))
+
     async def process_request(self, request, spider=None):
         host = urlsplit(request.url).netloc
         while (wait := self.hold_until.get(host, 0) - time.monotonic()) > 0:
@@ -144,7 +183,7 @@ class PoliteRetryMiddleware(RetryMiddleware):
     def process_response(self, request, response, spider=None):
         if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
             return response
-        retry = self._retry(request, f"HTTP {response.status}")
+        retry = self._retry_request(request, f"HTTP {response.status}")
         if retry is None:
             return response  # the last retry failed: the callback records the failure
         self._hold(request, self._wait_for(request, response))
@@ -153,7 +192,7 @@ class PoliteRetryMiddleware(RetryMiddleware):
     def process_exception(self, request, exception, spider=None):
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
             return None
-        retry = self._retry(request, exception)
+        retry = self._retry_request(request, exception)
         if retry is not None:
             self._hold(request, self._wait_for(request))
         return retry

@@ -4,36 +4,46 @@ The CLI builds Settings from this module explicitly (DESIGN Decision 8), then ap
 options on top; `get_project_settings()` would lose them when run outside the repo.
 """
 
-from scraper import __version__
+from scraper import defaults
 
 BOT_NAME = "doj-speeches"
 SPIDER_MODULES = ["scraper.spiders"]
 NEWSPIDER_MODULE = "scraper.spiders"
 
 # -- ours (each has a CLI option) --
-JUSTICE_BASE_URL = "https://www.justice.gov"
-JUSTICE_DELAY = 1.0  # floor between two request starts; the larger of it and Crawl-delay wins
+JUSTICE_BASE_URL = defaults.BASE_URL
+JUSTICE_DELAY = defaults.DELAY
 JUSTICE_CONTACT = ""  # appended to the User-Agent when set
 JUSTICE_COMPONENT_LISTINGS = []  # e.g. ["/civil/speeches"]: off by default
-JUSTICE_KNOWN_RUN = 5  # a listing stops after this many known items in a row
-JUSTICE_MAX_FAILURES = 0.02  # share of failed speech pages that makes a run unhealthy
-JUSTICE_MAX_RETRY_AFTER = 300  # cap on a server's Retry-After, seconds
-JUSTICE_BACKOFF_BASE = 2.0  # 5xx without Retry-After: base * 2**attempt seconds
+JUSTICE_KNOWN_RUN = defaults.KNOWN_RUN
+JUSTICE_MAX_FAILURES = defaults.MAX_FAILURES
+JUSTICE_MAX_RETRY_AFTER = defaults.MAX_RETRY_AFTER
+JUSTICE_BACKOFF_BASE = defaults.BACKOFF_BASE
 JUSTICE_API_PAGESIZE = 50
 JUSTICE_IGNORE_ROBOTS = False
+# Bounds (DESIGN Decision 13): past one, a `failed` fetch or a warning, never a hang.
+JUSTICE_MAX_PAGE_BYTES = 20 * 1024 * 1024  # a speech page (and listings, API pages)
+JUSTICE_MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # uncompressed, gzip included
+JUSTICE_MAX_SITEMAP_URLS = 50_000  # the sitemap protocol's own limit
+JUSTICE_MAX_ROBOTS_BYTES = 500 * 1024
+JUSTICE_ROBOTS_DEADLINE = 60.0  # seconds for the whole robots.txt, however it trickles
+JUSTICE_WITNESS_ALARM = 0.10  # share of witnessed speeches disagreeing on a field: unhealthy
 CORPUS_DB = "corpus.db"
 
-USER_AGENT = f"doj-speeches/{__version__} (+https://github.com/doj-speeches; research corpus)"
 
 # robots.txt is fetched and applied by our own middleware (Crawl-delay included), so
 # Scrapy's does not fetch it a second time.
+USER_AGENT = defaults.user_agent()
+
 ROBOTSTXT_OBEY = False
 
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
-DOWNLOAD_DELAY = 1.0  # set to the effective delay by the runner
+DOWNLOAD_DELAY = defaults.DELAY  # set to the effective delay by the runner
 DOWNLOAD_DELAY_JITTER = 0  # a floor must not be undercut by a random 0.5x
 DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = JUSTICE_MAX_PAGE_BYTES  # the runner sets it from the setting above
+DOWNLOAD_WARNSIZE = 0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
@@ -55,6 +65,7 @@ LOGSTATS_INTERVAL = 30.0
 DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.RobotsRulesMiddleware": 90,
     "scraper.middlewares.ConditionalGetMiddleware": 95,
+    "scraper.middlewares.SiteBoundaryMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scraper.middlewares.PoliteRetryMiddleware": 550,
 }

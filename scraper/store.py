@@ -1,4 +1,7 @@
-"""The crawl's one handle on the corpus: shared by the spider, middlewares and pipeline."""
+"""The crawl's read-only handle on the corpus, shared by the spider and middlewares.
+
+They only read: every write goes to the writer process as a message (scraper/writer.py,
+DESIGN Decision 10)."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from scrapy.exceptions import NotConfigured
 
 
 def corpus_of(crawler):
-    """The Corpus the runner attached to the crawler, else one opened from CORPUS_DB."""
+    """A read-only Corpus on CORPUS_DB, one per crawler."""
     corpus = getattr(crawler, "corpus", None)
     if corpus is None:
         path = crawler.settings.get("CORPUS_DB")
@@ -14,5 +17,5 @@ def corpus_of(crawler):
             raise NotConfigured("CORPUS_DB is not set")
         from corpus.store import Corpus
 
-        corpus = crawler.corpus = Corpus(path)
+        corpus = crawler.corpus = Corpus(path, readonly=True)
     return corpus

@@ -65,8 +65,9 @@ def test_speech_urls():
 def test_api_envelope_of_the_real_api():
     body = (REAL / "api" / "blog_entries_fields-title-created_pagesize10_c2014.json").read_bytes()
     entries, resultset = parse_api(body, f"{BASE}/api/v1/blog_entries.json")
-    assert resultset == {"count": 1581, "pagesize": 10, "page": 0}
-    assert entries == []  # the fields asked for carried no url
+    assert resultset == {"count": 1581, "pagesize": 10, "page": 0, "malformed": 10}
+    assert entries == []  # the fields asked for carried no url: each entry is counted
+
 
     data = json.loads(body)
     for i, item in enumerate(data["results"]):
@@ -74,6 +75,17 @@ def test_api_envelope_of_the_real_api():
     entries, _ = parse_api(json.dumps(data).encode(), f"{BASE}/api/v1/speeches.json")
     assert [e.url for e in entries][:2] == [f"{BASE}/opa/speech/s0", f"{BASE}/opa/speech/s1"]
     assert entries[0].date == "2011-10-03" and entries[0].uuid == "u0"
+
+
+def test_api_malformed_entries_are_left_out_and_the_valid_one_kept():
+    body = json.dumps({"metadata": {"resultset": {"count": "x", "pagesize": [], "page": 0}},
+                       "results": [{"url": 5}, "junk", {"url": "/opa/speech/ok", "uuid": 7,
+                                                        "title": ["no"], "component": "x",
+                                                        "date": "1638870000"}]}).encode()
+    entries, resultset = parse_api(body, f"{BASE}/api/v1/speeches.json")
+    assert [e.url for e in entries] == [f"{BASE}/opa/speech/ok"]
+    assert entries[0].uuid is None and entries[0].title is None and entries[0].components == []
+    assert resultset["malformed"] == 2
 
 
 def test_api_garbage():

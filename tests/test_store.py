@@ -288,6 +288,12 @@ def test_conditional_headers(corpus, crawl):
     sitemap = "https://www.justice.gov/sitemap.xml?page=2"
     corpus.record_discovery(sitemap, 200, crawl, headers={"etag": '"s1"'}, body_len=1234)
     corpus.record_discovery(sitemap, 304, crawl)
+    # A discovery page's validators count only once its run ended healthy: a run that
+    # failed after reading the sitemap must not make the next one skip it (issue 14).
+    assert corpus.conditional_headers(sitemap) == {}
+    corpus.finish_crawl(crawl, {}, 3)
+    assert corpus.conditional_headers(sitemap) == {}
+    corpus.finish_crawl(crawl, {}, 0)
     assert corpus.conditional_headers(sitemap) == {"If-None-Match": '"s1"'}
     assert corpus.conditional_headers("https://www.justice.gov/sitemap.xml?page=3") == {}
     discovery = fetches(corpus)[-2]

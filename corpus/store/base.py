@@ -12,7 +12,7 @@ import sqlite_utils
 
 from corpus.errors import UserError
 from corpus.moments import utc_now
-from corpus.store.migrations import migrate
+from corpus.store.migrations import migrate, schema_version
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -29,14 +29,20 @@ class Base:
         extract: Callable | None = None,
         clock: Callable[[], str] | None = None,
         busy_timeout: float = BUSY_TIMEOUT_S,
+        readonly: bool = False,
     ):
+        """`readonly`: a connection that cannot write (the spider's, during a crawl whose
+        writer process owns the writes: DESIGN Decision 10); it never migrates."""
         self.path = str(path)
         self._extract_fn = extract
         self._clock = clock or utc_now
-        self.conn = _connect(self.path, create=create, busy_timeout=busy_timeout)
+        self.readonly = readonly
+        self.conn = (_connect_readonly(self.path, busy_timeout) if readonly
+                     else _connect(self.path, create=create, busy_timeout=busy_timeout))
         self.db = sqlite_utils.Database(self.conn)
         try:
-            self.schema_version = migrate(self.db, self.path)
+            self.schema_version = (schema_version(self.db) if readonly
+                                   else migrate(self.db, self.path))
         except sqlite3.DatabaseError as exc:
             self.conn.close()
             raise UserError(f"cannot use {self.path}: {exc}") from None
@@ -97,6 +103,18 @@ def _hint(exc: sqlite3.DatabaseError) -> str:
     if "locked" in text or "busy" in text:
         return " (another process held it too long)"
     return " (not a corpus database, or corrupt)"
+
+
+def _connect_readonly(path: str, busy_timeout: float) -> sqlite3.Connection:
+    if not Path(path).is_file():
+        raise UserError(f"no corpus at {path}")
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+    except sqlite3.Error as exc:
+        raise UserError(f"cannot open {path}: {exc}") from None
+    return conn
 
 
 def _connect(path: str, *, create: bool, busy_timeout: float) -> sqlite3.Connection:

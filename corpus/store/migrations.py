@@ -200,8 +200,16 @@ def _create_views(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m002_moved_and_witnesses(db: sqlite_utils.Database) -> None:
+    """A renamed slug marks the old id `moved` with a pointer (Decision 12); each fetch
+    keeps what discovery said about the speech (Decision 11)."""
+    db["speeches"].add_column("moved_to", str)
+    db["fetches"].add_column("witnesses", str)  # JSON array of witness objects
+
+
 # Ordered: position i (1-based) is schema version i. Append only; never edit a shipped one.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m001_initial]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _m001_initial, _m002_moved_and_witnesses]
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

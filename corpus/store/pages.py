@@ -9,8 +9,11 @@ import json
 from dataclasses import dataclass, field
 
 from corpus.errors import ExtractError, NotASpeech
+from corpus.outcomes import READ_OUTCOMES, Outcome
+from corpus.soft404 import says_not_found
 from corpus.store.raw import compress
 from corpus.urls import canonical_id
+from corpus.witness import reconcile
 
 
 @dataclass
@@ -20,6 +23,7 @@ class PageResult:
     version: int | None = None
     reason: str | None = None
     warnings: list[str] = field(default_factory=list)  # extraction's, "kind: detail"
+    witness: dict = field(default_factory=dict)  # field -> (agree|disagree|filled, source)
 
 
 def _json(value) -> str:
@@ -60,9 +64,9 @@ class PageWrites:
 
     def record(self, url: str, status: int, headers: dict[str, str] | None, body: bytes | None,
                crawl_id: int | None, *, request_url: str | None = None,
-               encoding: str | None = None) -> PageResult:
-        """Record one response: outcome new | changed | unchanged | not_modified | gone |
-        failed | skipped, with the speech id, version and reason. One transaction."""
+               encoding: str | None = None, witnesses: list[dict] | None = None) -> PageResult:
+        """Record one response: its outcome (corpus.outcomes), with the speech id, version,
+        reason, warnings and witness agreement. One transaction (two for a moved speech)."""
         body = body or b""
         headers = _norm_headers(headers)
         sid = canonical_id(url)
@@ -71,6 +75,7 @@ class PageWrites:
             "crawl_id": crawl_id, "url": url, "request_url": request_url, "status": status,
             "etag": headers.get("etag"), "last_modified": headers.get("last-modified"),
             "headers": _json(headers) if headers else None, "bytes": len(body),
+            "witnesses": _json(witnesses) if witnesses else None,
         }
         if status == 304:
             with self._tx():
@@ -80,10 +85,15 @@ class PageWrites:
                 return self._gone(target, self._now(), fetch, f"HTTP {status}")
         if not 200 <= status < 300:
             with self._tx():
-                self._log(fetch, "failed", sid, self._now(), reason=f"HTTP {status}")
-            return PageResult("failed", sid, reason=f"HTTP {status}")
+                self._log(fetch, Outcome.FAILED, target, self._now(), reason=f"HTTP {status}")
+            return PageResult(Outcome.FAILED, target, reason=f"HTTP {status}")
+        result = self._record_body(url, sid, target, body, fetch, crawl_id,
+                                   encoding or _charset(headers.get("content-type")), witnesses)
+        if target != sid and result.outcome in READ_OUTCOMES:
+            return self._moved(target, sid, fetch)
+        return result
 
-        encoding = encoding or _charset(headers.get("content-type"))
+    def _record_body(self, url, sid, target, body, fetch, crawl_id, encoding, witnesses):
         raw_sha = hashlib.sha256(body).hexdigest()
         fetch.update(encoding=encoding, raw_sha256=raw_sha)
         known = self._one("SELECT raw_sha256 FROM speeches WHERE id = ?", (sid,))
@@ -92,47 +102,69 @@ class PageWrites:
                 row = self._speech(sid)  # again, under the write lock
                 if row and row["raw_sha256"] == raw_sha:
                     return self._seen_again(row, self._now(), fetch, url)
-
         compressed = None if self._has_raw(raw_sha) else compress(body)
         try:
-            speech = self._extract(body, url, encoding)
+            speech = self._extract(body, url, fetch["encoding"])
         except NotASpeech as exc:
             with self._tx():
-                now = self._now()
-                self._store_raw(raw_sha, body, compressed, now)
-                if target != sid and self._speech(target):
-                    return self._gone(target, now, fetch,
-                                      f"soft 404: redirected to a page that is not a speech ({exc})")
-                self._log(fetch, "skipped", sid, now, reason=str(exc) or "not a speech")
-            return PageResult("skipped", sid, reason=str(exc) or "not a speech")
+                self._store_raw(raw_sha, body, compressed, self._now())
+                return self._not_a_speech(sid, target, body, fetch, str(exc) or "not a speech")
         except Exception as exc:  # an extractor bug must not stop a crawl: record it
             reason = str(exc) if isinstance(exc, ExtractError) else f"{type(exc).__name__}: {exc}"
             with self._tx():
                 now = self._now()
                 self._store_raw(raw_sha, body, compressed, now)
                 row = self._speech(sid)
-                self._log(fetch, "failed", sid, now, reason=reason,
+                self._log(fetch, Outcome.FAILED, sid, now, reason=reason,
                           version=row["version"] if row else None)
-            return PageResult("failed", sid, row["version"] if row else None, reason)
-
+            return PageResult(Outcome.FAILED, sid, row["version"] if row else None, reason)
+        speech, witness_warnings, agreement = reconcile(speech, witnesses or [])
+        warnings = list(speech.warnings or []) + witness_warnings
         with self._tx():
             now = self._now()
             self._store_raw(raw_sha, body, compressed, now)
             outcome, version, reason = self._apply(sid, speech, raw_sha, crawl_id, now, url)
-            warnings = list(speech.warnings or [])
             self._log(fetch, outcome, sid, now, reason=reason, version=version,
                       warnings=_json(warnings))
-        return PageResult(outcome, sid, version, reason, warnings)
+        return PageResult(outcome, sid, version, reason, warnings, agreement)
+
+    def _not_a_speech(self, sid, target, body, fetch, why) -> PageResult:
+        """A page that is not a speech: a soft 404 or a redirect away marks the speech
+        requested gone (as a 404 does); anything else is skipped."""
+        now = self._now()
+        if says_not_found(body):
+            return self._gone(target, now, fetch, f"soft 404: the page says it was not found ({why})")
+        if target != sid and self._speech(target):
+            return self._gone(target, now, fetch,
+                              f"soft 404: redirected to a page that is not a speech ({why})")
+        self._log(fetch, Outcome.SKIPPED, sid, now, reason=why)
+        return PageResult(Outcome.SKIPPED, sid, reason=why)
+
+    def _moved(self, old: str, new: str, fetch: dict) -> PageResult:
+        """A speech URL redirected to another speech on the site (a renamed slug): the old
+        id is `moved`, pointing at the new one; never a second live copy."""
+        reason = f"redirected to {new}"
+        with self._tx():
+            now = self._now()
+            row = self._speech(old)
+            if row:
+                self.conn.execute(
+                    "UPDATE speeches SET status = 'moved', moved_to = ?,"
+                    " gone_since = coalesce(gone_since, ?) WHERE n = ?", (new, now, row["n"]))
+            self._log(fetch, Outcome.MOVED, old, now, reason=reason,
+                      version=row["version"] if row else None)
+        return PageResult(Outcome.MOVED, old, row["version"] if row else None, reason)
 
     def record_failure(self, url: str, crawl_id: int, reason: str,
-                       status: int | None = None) -> str:
-        """A 5xx or network error after the last retry. Never marks a speech gone."""
+                       status: int | None = None, outcome: str = Outcome.FAILED) -> str:
+        """A speech page not stored (`failed`: 5xx, network error, 403, too large...;
+        `forbidden`: robots.txt). Never marks a speech gone."""
         with self._tx():
             sid = canonical_id(url)
             row = self._speech(sid)
-            self._log({"crawl_id": crawl_id, "url": url, "status": status}, "failed", sid,
+            self._log({"crawl_id": crawl_id, "url": url, "status": status}, outcome, sid,
                       self._now(), reason=reason, version=row["version"] if row else None)
-        return "failed"
+        return outcome
 
     def record_discovery(self, url: str, status: int, crawl_id: int, *, headers=None,
                          body_len: int = 0, reason: str | None = None) -> None:
@@ -144,7 +176,7 @@ class PageWrites:
             "headers": _json(headers) if headers else None,
         }
         with self._tx():
-            self._log(fetch, "discovery", None, self._now(), reason=reason)
+            self._log(fetch, Outcome.DISCOVERY, None, self._now(), reason=reason)
 
     def mark_gone(self, url: str, crawl_id: int, reason: str = "removed",
                   status: int | None = None) -> str:
@@ -171,17 +203,18 @@ class PageWrites:
         self.conn.execute(f"INSERT INTO fetches({names}) VALUES ({marks})", tuple(row.values()))
 
     def _revive(self, row: dict) -> tuple[str, str | None]:
-        if row["status"] == "gone":
-            return ", status = 'live', gone_since = NULL", f"live again (gone since {row['gone_since']})"
+        if row["status"] != "live":
+            return (", status = 'live', gone_since = NULL, moved_to = NULL",
+                    f"live again ({row['status']} since {row['gone_since']})")
         return "", None
 
     def _seen_again(self, row: dict, now: str, fetch: dict, url: str) -> PageResult:
         revive, reason = self._revive(row)
         self.conn.execute(f"UPDATE speeches SET last_seen = ?, url = ?{revive} WHERE n = ?",
                           (now, url, row["n"]))
-        self._log(fetch, "unchanged", row["id"], now, reason=reason or "same raw page",
+        self._log(fetch, Outcome.UNCHANGED, row["id"], now, reason=reason or "same raw page",
                   version=row["version"])
-        return PageResult("unchanged", row["id"], row["version"], reason)
+        return PageResult(Outcome.UNCHANGED, row["id"], row["version"], reason)
 
     def _not_modified(self, sid: str, now: str, fetch: dict) -> PageResult:
         row = self._speech(sid)
@@ -190,15 +223,15 @@ class PageWrites:
             revive, reason = self._revive(row)
             self.conn.execute(f"UPDATE speeches SET last_seen = ?{revive} WHERE n = ?",
                               (now, row["n"]))
-        self._log(fetch, "not_modified", sid, now, reason=reason,
+        self._log(fetch, Outcome.NOT_MODIFIED, sid, now, reason=reason,
                   version=row["version"] if row else None)
-        return PageResult("not_modified", sid, row["version"] if row else None, reason)
+        return PageResult(Outcome.NOT_MODIFIED, sid, row["version"] if row else None, reason)
 
     def _gone(self, sid: str, now: str, fetch: dict, reason: str) -> PageResult:
         row = self._speech(sid)
         if row and row["status"] == "live":
             self.conn.execute(
                 "UPDATE speeches SET status = 'gone', gone_since = ? WHERE n = ?", (now, row["n"]))
-        self._log(fetch, "gone", sid, now, reason=reason, version=row["version"] if row else None)
-        return PageResult("gone", sid, row["version"] if row else None, reason)
+        self._log(fetch, Outcome.GONE, sid, now, reason=reason, version=row["version"] if row else None)
+        return PageResult(Outcome.GONE, sid, row["version"] if row else None, reason)
 

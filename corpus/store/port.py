@@ -28,15 +28,19 @@ class CrawlPort:
             )
 
     def last_unfinished_crawl(self, mode: str) -> dict | None:
+        """The run --resume continues: the newest one never finished (killed), or one that
+        ended unhealthy with frontier items still pending (its writer died, the disk
+        filled)."""
         row = self._one(
-            "SELECT * FROM crawls WHERE mode = ? AND finished IS NULL ORDER BY id DESC LIMIT 1",
+            "SELECT * FROM crawls c WHERE mode = ? AND (finished IS NULL OR (exit_status != 0"
+            " AND EXISTS (SELECT 1 FROM frontier f WHERE f.crawl_id = c.id"
+            " AND f.state = 'pending'))) ORDER BY id DESC LIMIT 1",
             (mode,),
         )
         if row:
             row["args"] = json.loads(row["args"] or "{}")
             row["stats"] = json.loads(row["stats"]) if row["stats"] else None
         return row
-
 
     def speech_state(self, url: str) -> dict | None:
         return self._one(
@@ -79,8 +83,12 @@ class CrawlPort:
             " AND f.outcome IN ('new', 'changed', 'unchanged') ORDER BY f.id DESC LIMIT 1",
             (canonical_id(url),),
         ) or self._one(
-            "SELECT etag, last_modified FROM fetches WHERE url = ? AND status = 200"
-            " AND outcome = 'discovery' ORDER BY id DESC LIMIT 1",
+            # A discovery page's validators only from a run that was healthy: after a
+            # blocked or failing run, the next one must read the page again, not get a
+            # 304 for what that run fetched and could not use.
+            "SELECT f.etag, f.last_modified FROM fetches f JOIN crawls c ON c.id = f.crawl_id"
+            " WHERE f.url = ? AND f.status = 200 AND f.outcome = 'discovery'"
+            " AND c.exit_status = 0 ORDER BY f.id DESC LIMIT 1",
             (url,),
         )
         headers = {}
@@ -112,6 +120,10 @@ class CrawlPort:
         return [(fid, url, json.loads(meta or "{}")) for fid, url, meta in self.conn.execute(
             "SELECT id, url, meta FROM frontier WHERE crawl_id = ? AND state = 'pending'"
             " AND id > ? ORDER BY id LIMIT ?", (crawl_id, after, limit))]
+
+    def frontier_size(self, crawl_id: int) -> int:
+        return self.conn.execute("SELECT count(*) FROM frontier WHERE crawl_id = ?",
+                                 (crawl_id,)).fetchone()[0]
 
     def frontier_pending(self, crawl_id: int) -> list[tuple[str, dict]]:
         return [(url, json.loads(meta or "{}")) for url, meta in self.conn.execute(

@@ -1,0 +1,112 @@
+"""The one way pages enter the corpus during a crawl (DESIGN Decision 10).
+
+The spider, its middlewares and the pipeline never write the corpus: they send these
+messages to one writer (scraper/writer.py runs it in a process of its own), which
+applies them in the order they were sent, each in its own transaction, and answers
+with a `Reply`. They are plain, picklable dataclasses, so a shared queue (Redis, later)
+can carry them between fetching machines and the one writer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from corpus.outcomes import Outcome
+
+
+@dataclass
+class PageFetched:
+    """A response to a speech page request: 200, 304, 404/410 (after redirects)."""
+
+    url: str  # final URL
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    request_url: str | None = None  # the URL first requested, when a redirect moved it
+    witnesses: list[dict] = field(default_factory=list)  # what discovery said (Decision 11)
+
+
+@dataclass
+class PageFailed:
+    """A speech page that could not be stored; `reason` names the status or the cause."""
+
+    url: str
+    reason: str
+    status: int | None = None
+
+
+@dataclass
+class PageForbidden:
+    """A speech page robots.txt forbids: never requested."""
+
+    url: str
+
+
+@dataclass
+class DiscoveryFetched:
+    """robots.txt, a sitemap, listing, API page or feed (or its failure)."""
+
+    url: str
+    status: int
+    reason: str
+    headers: dict[str, str] = field(default_factory=dict)
+    body_len: int = 0
+
+
+@dataclass
+class FrontierAdd:
+    """URLs a backfill discovered: (url, meta) pairs; meta holds the source's witness."""
+
+    items: list[tuple[str, dict]]
+
+
+@dataclass
+class UuidFound:
+    url: str
+    uuid: str
+
+
+Message = PageFetched | PageFailed | PageForbidden | DiscoveryFetched | FrontierAdd | UuidFound
+
+
+@dataclass
+class Reply:
+    kind: str  # the message's class name
+    url: str = ""
+    outcome: str = ""
+    reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    witness: dict = field(default_factory=dict)  # field -> (agree|disagree|filled, source)
+    count: int = 0  # FrontierAdd: how many were new
+
+
+def apply(corpus, message: Message, crawl_id: int, mode: str) -> Reply:
+    """Apply one message to the corpus (in the writer); a backfill ticks its frontier."""
+    kind = type(message).__name__
+    if isinstance(message, FrontierAdd):
+        return Reply(kind, count=corpus.frontier_add(crawl_id, message.items))
+    if isinstance(message, UuidFound):
+        corpus.set_uuid(message.url, message.uuid)
+        return Reply(kind, url=message.url)
+    if isinstance(message, DiscoveryFetched):
+        corpus.record_discovery(message.url, message.status, crawl_id, headers=message.headers,
+                                body_len=message.body_len, reason=message.reason)
+        return Reply(kind, url=message.url, outcome=Outcome.DISCOVERY, reason=message.reason)
+    url = message.request_url or message.url if isinstance(message, PageFetched) else message.url
+    if isinstance(message, PageFetched):
+        result = corpus.record(message.url, message.status, message.headers, message.body,
+                               crawl_id, request_url=message.request_url,
+                               witnesses=message.witnesses)
+        reply = Reply(kind, url, result.outcome, result.reason, list(result.warnings or []),
+                      dict(result.witness or {}))
+    elif isinstance(message, PageForbidden):
+        outcome = corpus.record_failure(message.url, crawl_id, "robots.txt disallows it",
+                                        outcome=Outcome.FORBIDDEN)
+        reply = Reply(kind, url, outcome, "robots.txt disallows it")
+    else:
+        outcome = corpus.record_failure(message.url, crawl_id, message.reason,
+                                        status=message.status)
+        reply = Reply(kind, url, outcome, message.reason)
+    if mode == "backfill":
+        corpus.frontier_done(crawl_id, url, reply.outcome)
+    return reply

@@ -1,0 +1,17 @@
+"""The crawler's defaults, each defined once: settings.py, the CLI options and
+`CrawlOptions` read them from here."""
+
+from scraper import __version__
+
+BASE_URL = "https://www.justice.gov"
+DELAY = 1.0  # floor between two request starts; the larger of it and Crawl-delay wins
+MAX_FAILURES = 0.02  # share of failed speech pages that makes a run unhealthy
+KNOWN_RUN = 5  # a listing stops after this many known items in a row
+BACKOFF_BASE = 2.0  # 5xx without Retry-After: base * 2**attempt seconds
+MAX_RETRY_AFTER = 300.0  # cap on a server's Retry-After, seconds
+SOURCES = ("sitemap", "api", "listing", "archive")  # backfill discovery sources
+
+
+def user_agent(contact: str = "") -> str:
+    contact = f"; {contact}" if contact else ""
+    return f"doj-speeches/{__version__} (research corpus of DOJ speeches{contact})"
