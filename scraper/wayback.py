@@ -83,10 +83,11 @@ def alias_urls(speech_id: str) -> list[str]:
 
 
 def cdx_query_url(target: str, base_url: str = DEFAULT_WAYBACK_URL, *, limit: int | None = None,
-                  match_type: str | None = None) -> str:
-    """A CDX search for the 200 captures of one URL, adjacent duplicates collapsed."""
+                  match_type: str | None = None, collapse: str = "digest") -> str:
+    """A CDX search for the 200 captures of one URL, adjacent duplicates collapsed
+    (`collapse="timestamp:6"` would keep one a month: fewer requests for busy pages)."""
     params = [("url", target), ("output", "json"), ("filter", "statuscode:200"),
-              ("collapse", "digest"), ("fl", ",".join(CDX_FIELDS))]
+              ("collapse", collapse), ("fl", ",".join(CDX_FIELDS))]
     if match_type:
         params.append(("matchType", match_type))
     if limit:
@@ -108,8 +109,11 @@ def cdx_queries(speech_id: str, base_url: str = DEFAULT_WAYBACK_URL, *,
 
 
 def listing_cdx_queries(base_url: str = DEFAULT_WAYBACK_URL, targets=LISTING_TARGETS,
-                        *, limit: int | None = MAX_ROWS) -> list[str]:
-    return [cdx_query_url(t, base_url, limit=limit) for t in targets]
+                        *, limit: int | None = MAX_ROWS, collapse: str = "digest") -> list[str]:
+    """Prefix searches, so a listing's captured ?page=N pages and a paged sitemap's
+    parts are found too."""
+    return [cdx_query_url(t, base_url, limit=limit, match_type="prefix", collapse=collapse)
+            for t in targets]
 
 
 def playback_url(timestamp: str, original: str, base_url: str = DEFAULT_WAYBACK_URL) -> str:
