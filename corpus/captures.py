@@ -16,16 +16,13 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import zlib
 
 import sqlite_utils
 
 from corpus.moments import utc_now
-from corpus.record import LIST_FIELDS, content_hash
+from corpus.record import LIST_FIELDS, RECORD_FIELDS, content_hash
+from corpus.store.raw import compress
 
-RAW_LEVEL = 3  # zlib level of raw bytes, as the store's raw pages
-RECORD_FIELDS = ("generation", "title", "date", "location", "delivery", "speakers",
-                 "components", "topics", "updated")
 
 
 def migrate_captures(db: sqlite_utils.Database) -> None:
@@ -78,7 +75,7 @@ def store_raw(conn: sqlite3.Connection, body: bytes, now: str) -> str:
     sha = hashlib.sha256(body).hexdigest()
     conn.execute(
         "INSERT OR IGNORE INTO raw_pages(sha256, size, compression, body, first_seen)"
-        " VALUES (?, ?, 'zlib', ?, ?)", (sha, len(body), zlib.compress(body, RAW_LEVEL), now))
+        " VALUES (?, ?, 'zlib', ?, ?)", (sha, len(body), compress(body), now))
     return sha
 
 

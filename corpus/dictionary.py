@@ -41,6 +41,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "last_changed": "when the current version began" + _TS,
         "gone_since": "when it was found gone or moved (null while live)" + _TS,
         "moved_to": "the speech id its URL now redirects to (status moved)",
+        "source": "crawl (we fetched it) | archive (known only from Internet Archive captures)",
     }),
     "speech_versions": ("One row per change of a speech's record, numbered 1, 2, 3... "
                         "A->B->A gives a version 3 equal in content to version 1.", {
@@ -107,6 +108,35 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "outcome": "the fetch outcome, once done",
         "added": "when discovered" + _TS,
         "done_at": "when handled" + _TS,
+    }),
+    "captures": ("Internet Archive captures of a speech, one per distinct content in time "
+                 "(DESIGN Decision 14): history from before our first crawl. Never renumbers "
+                 "speech_versions.", {
+        "speech_id": "the speech (-> speeches.id)",
+        "captured_at": "when the archive captured it" + _TS,
+        "archive_url": "the capture's raw playback URL (web.archive.org/web/<ts>id_/<url>)",
+        "url": "the URL as the archive captured it",
+        **_RECORD,
+        "paragraphs": _describe("paragraphs"),
+        "text": "paragraphs joined with a blank line",
+        "content_hash": "sha256 of the canonical JSON of " + ", ".join(CONTENT_FIELDS),
+        "raw_sha256": "the captured page (-> raw_pages)",
+        "extractor_version": "version of the extractor that produced it",
+        "recorded_at": "when the corpus recorded the capture" + _TS,
+    }),
+    "attachments": ("Files a speech points to (PDFs), stored raw like pages; a changed file "
+                    "is a new row, the old kept (DESIGN Decision 15).", {
+        "id": "ascending",
+        "speech_id": "the speech (-> speeches.id)",
+        "url": "where the file is on the site",
+        "name": "its link text or file name",
+        "media_type": "e.g. application/pdf",
+        "raw_sha256": "the file's bytes (-> raw_pages)",
+        "text": "its extracted text",
+        "pages": "number of pages",
+        "warnings": "JSON array: what text extraction could not do",
+        "first_seen": "first fetch of this content" + _TS,
+        "last_seen": "last fetch that found this content" + _TS,
     }),
     "meta": ("Key/value facts about the database file.", {
         "key": "schema_version: number of migrations applied",

@@ -9,10 +9,10 @@ import zlib
 
 import pytest
 
-from corpus.captures import (migrate_captures, record_archive_speech, record_attachment,
+from corpus.captures import (record_archive_speech, record_attachment,
                              record_capture, timeline)
 from corpus.record import content_hash
-from corpus.schema import MIGRATIONS, migrate, schema_version
+from corpus.store.migrations import MIGRATIONS, schema_version
 from corpus.store import Corpus
 from tests.store_support import BASE, RECORD, Clock, FakeExtractor, page
 
@@ -28,7 +28,6 @@ def corpus(tmp_path):
     with Corpus(tmp_path / "corpus.db", extract=FakeExtractor(), clock=clock) as corpus:
         crawl = corpus.begin_crawl("crawl", {})
         corpus.record_page(URL, 200, {}, page(paragraphs=A["paragraphs"]), crawl)
-        migrate(corpus.db, migrations=MIGRATIONS + [migrate_captures])
         corpus.crawl = crawl
         yield corpus
 
@@ -45,7 +44,7 @@ def capture(conn, day, record, raw=None):
 
 
 def test_the_migration_adds_tables_and_marks_existing_speeches_crawled(corpus):
-    assert schema_version(corpus.db) == len(MIGRATIONS) + 1
+    assert schema_version(corpus.db) == len(MIGRATIONS)
     assert {"captures", "attachments", "attachments_fts"} <= set(corpus.db.table_names())
     columns = set(corpus.db["captures"].columns_dict)
     assert columns >= {"speech_id", "captured_at", "archive_url", "raw_sha256", "content_hash",

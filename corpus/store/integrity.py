@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from urllib.parse import urlsplit
 from typing import TYPE_CHECKING
 
 from corpus.record import CONTENT_FIELDS, LIST_FIELDS, content_hash
 from corpus.store.raw import decompress
+from corpus.urls import JUSTICE_HOSTS
 
 if TYPE_CHECKING:
     from corpus.store import Corpus
@@ -30,6 +32,7 @@ def problems(corpus: Corpus) -> list[str]:
     except sqlite3.DatabaseError as exc:
         found.append(f"full-text index out of step with speeches ({exc})")
     found += _speech_problems(conn)
+    found += _site_problems(conn)
     found += _version_problems(conn)
     found += _raw_problems(conn)
     return found
@@ -39,10 +42,12 @@ def _speech_problems(conn: sqlite3.Connection) -> list[str]:
     found = []
     for sid, status, gone_since in conn.execute(
             "SELECT id, status, gone_since FROM speeches"
-            " WHERE status NOT IN ('live', 'gone') OR (status = 'gone') != (gone_since IS NOT NULL)"):
+            " WHERE status NOT IN ('live', 'gone', 'moved')"
+            " OR (status != 'live') != (gone_since IS NOT NULL)"
+            " OR (status = 'moved') != (moved_to IS NOT NULL)"):
         found.append(f"speech {sid}: status {status!r} with gone_since {gone_since!r}")
     for (sid,) in conn.execute(
-            "SELECT id FROM speeches s WHERE NOT EXISTS"
+            "SELECT id FROM speeches s WHERE s.source != 'archive' AND NOT EXISTS"
             " (SELECT 1 FROM speech_versions v WHERE v.speech_id = s.id)"):
         found.append(f"speech {sid}: has no version")
     for sid, version, top, count, low in conn.execute(
@@ -58,6 +63,29 @@ def _speech_problems(conn: sqlite3.Connection) -> list[str]:
             " WHERE s.content_hash != v.content_hash OR s.title IS NOT v.title"
             " OR s.text IS NOT v.text OR v.seen_until IS NOT NULL"):
         found.append(f"speech {sid}: row differs from its current version")
+    return found
+
+
+def _site_problems(conn: sqlite3.Connection) -> list[str]:
+    """Ids that are not site paths, URLs off every site the corpus crawled, and frontier
+    items a finished run left pending (a page neither stored nor recorded as failed)."""
+    found = []
+    hosts = set(JUSTICE_HOSTS)
+    for (args,) in conn.execute("SELECT args FROM crawls"):
+        base = (json.loads(args or "{}") or {}).get("base_url")
+        if base:
+            hosts.add((urlsplit(base).hostname or "").lower())
+    for sid, url in conn.execute("SELECT id, url FROM speeches"):
+        if not sid.startswith("/") or "://" in sid:
+            found.append(f"speech {sid}: id is not a site path")
+        host = (urlsplit(url or "").hostname or "").lower()
+        if url and host not in hosts:
+            found.append(f"speech {sid}: url {url} is off-site")
+    for crawl_id, pending in conn.execute(
+            "SELECT f.crawl_id, count(*) FROM frontier f JOIN crawls c ON c.id = f.crawl_id"
+            " WHERE f.state = 'pending' AND c.finished IS NOT NULL AND c.exit_status = 0"
+            " GROUP BY f.crawl_id"):
+        found.append(f"crawl {crawl_id}: finished healthy with {pending} frontier items pending")
     return found
 
 

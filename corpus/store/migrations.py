@@ -207,9 +207,16 @@ def _m002_moved_and_witnesses(db: sqlite_utils.Database) -> None:
     db["fetches"].add_column("witnesses", str)  # JSON array of witness objects
 
 
+def _m003_captures_and_attachments(db: sqlite_utils.Database) -> None:
+    """Internet Archive captures, attachments and speeches.source (Decisions 14, 15)."""
+    from corpus.captures import migrate_captures
+
+    migrate_captures(db)
+
+
 # Ordered: position i (1-based) is schema version i. Append only; never edit a shipped one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _m001_initial, _m002_moved_and_witnesses]
+    _m001_initial, _m002_moved_and_witnesses, _m003_captures_and_attachments]
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
@@ -254,7 +261,10 @@ def sync_record_columns(db: sqlite_utils.Database) -> None:
     """Add a column for every record field the tables lack (a field added to FIELDS):
     derived from the vocabulary, so a new field needs no hand-written migration."""
     for table, names in (("speeches", RECORD_FIELDS),
-                         ("speech_versions", RECORD_FIELDS + ("paragraphs",))):
+                         ("speech_versions", RECORD_FIELDS + ("paragraphs",)),
+                         ("captures", RECORD_FIELDS + ("paragraphs",))):
+        if not db[table].exists():
+            continue
         have = set(db[table].columns_dict)
         for name in names:
             if name not in have:
