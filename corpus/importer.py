@@ -13,9 +13,11 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from corpus.errors import UserError
 from corpus.store import Corpus, PageResult
+from corpus.urls import DEFAULT_BASE_URL, is_justice_host
 
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 
@@ -36,22 +38,36 @@ def find_pages(paths: Iterable[str]) -> list[Path]:
     return list(found.values())
 
 
-def read_url_map(map_path: str) -> dict[str, str]:
-    """{real path: url} from a CSV with columns path,url."""
+def site_url_problem(url: str, base_url: str = "") -> str | None:
+    """Why a URL cannot be a speech's (not http(s), or not on justice.gov or the base
+    URL's host); None when it can. A foreign URL must never become a speech id."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return f"not an http(s) URL: {url}"
+    if not is_justice_host(url, base_url or DEFAULT_BASE_URL):
+        return f"not on justice.gov{' or ' + base_url if base_url else ''}: {url}"
+    return None
+
+
+def read_url_map(map_path: str, base_url: str = "") -> tuple[dict[str, str], dict[str, str]]:
+    """({real path: url}, {real path: why rejected}) from a CSV with columns path,url."""
     base = Path(map_path).parent
     try:
         with open(map_path, newline="", encoding="utf-8-sig") as fh:
             reader = csv.DictReader(fh)
             if not reader.fieldnames or not {"path", "url"} <= set(reader.fieldnames):
                 raise UserError(f"{map_path}: needs a header with columns path,url")
-            mapping = {}
+            mapping, rejected = {}, {}
             for line, row in enumerate(reader, start=2):
                 path, url = (row.get("path") or "").strip(), (row.get("url") or "").strip()
                 if not path or not url:
                     raise UserError(f"{map_path} line {line}: empty path or url")
-                mapping[os.path.realpath(base / path)] = url
-                mapping.setdefault(os.path.realpath(path), url)
-            return mapping
+                problem = site_url_problem(url, base_url)
+                target = rejected if problem else mapping
+                value = f"{map_path} line {line}: {problem}" if problem else url
+                target[os.path.realpath(base / path)] = value
+                target.setdefault(os.path.realpath(path), value)
+            return mapping, rejected
     except OSError as exc:
         raise UserError(f"cannot read {map_path}: {exc.strerror or exc}") from None
     except (csv.Error, UnicodeDecodeError) as exc:

@@ -21,7 +21,7 @@ from protego import Protego
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import NotConfigured
 
-from corpus.urls import JUSTICE_HOSTS
+from corpus.urls import JUSTICE_HOSTS, canonical_id
 from scraper.failures import Forbidden, OffsiteRedirect
 from scraper.store import corpus_of
 
@@ -79,9 +79,16 @@ class SiteBoundaryMiddleware:
         return cls(crawler.settings.get("JUSTICE_BASE_URL"))
 
     def process_request(self, request, spider=None):
-        if request.meta.get("redirect_urls") and \
-                urlsplit(request.url).netloc.lower() not in self.allowed:
+        chain = request.meta.get("redirect_urls")
+        if not chain:
+            return None
+        if urlsplit(request.url).netloc.lower() not in self.allowed:
             raise OffsiteRedirect(request.url)
+        if canonical_id(chain[0]) != canonical_id(request.url):
+            # Another page (a renamed slug): the first URL's validators do not apply, and a
+            # 304 would hide the move. Fetch it whole.
+            for name in (b"If-None-Match", b"If-Modified-Since"):
+                request.headers.pop(name, None)
         return None
 
 

@@ -59,9 +59,15 @@ def import_pages_command(db_path, paths, url_map, verbose):
     from corpus.errors import UserError
     from corpus.importer import find_pages, import_pages, read_url_map
 
+    import os
+
     files = find_pages(paths)
-    mapping = read_url_map(url_map) if url_map else {}
-    problems = 0
+    mapping, rejected = read_url_map(url_map) if url_map else ({}, {})
+    problems, given = 0, len(files)
+    for path in [f for f in files if os.path.realpath(f) in rejected]:
+        problems += 1
+        files.remove(path)
+        click.echo(f"{path}: rejected: {rejected[os.path.realpath(path)]}", err=True)
 
     def report(path, result):
         nonlocal problems
@@ -78,7 +84,7 @@ def import_pages_command(db_path, paths, url_map, verbose):
     summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
     click.echo(f"imported {len(files)} pages into {db_path} (crawl {crawl_id}): {summary or 'none'}")
     if problems:
-        raise UserError(f"{problems} of {len(files)} pages were not imported as speeches")
+        raise UserError(f"{problems} of {given} pages were not imported as speeches")
 
 
 @click.command("stats")

@@ -170,12 +170,18 @@ class Sources:
     def parse_api(self, response):
         entries, resultset = parse_api(response.body, response.url)
         malformed = resultset.get("malformed", 0)
-        warning = f"{malformed} malformed entries left out" if malformed else None
+        repeated = response.status == 200 and self.api_repeats(entries)
+        notes = [f"{malformed} malformed entries left out" if malformed else "",
+                 "repeats an earlier page: paging stopped" if repeated else ""]
+        warning = "; ".join(n for n in notes if n) or None
         if not self.note_discovery(response, "api", len(entries), warning):
             logger.info("API %s answered HTTP %s: not used", response.url, response.status)
             return
         if malformed:
-            self.problems.append(f"API page {response.url}: {warning}")
+            self.problems.append(f"API page {response.url}: {notes[0]}")
+        if repeated:  # the API is optional: a warning, not a failure
+            logger.warning("API page %s %s", response.meta["page"], notes[1])
+            return
         for entry in entries:
             if entry.uuid and self.corpus.speech_state(entry.url):
                 self.writer.send(UuidFound(entry.url, entry.uuid))
@@ -186,17 +192,21 @@ class Sources:
         if self.api_has_more(response, entries, resultset):
             yield from self.api_request(response.meta["page"] + 1)
 
+    def api_repeats(self, entries) -> bool:
+        """A page listing exactly what an earlier page listed: a server that ignores
+        `page` would otherwise be paged for ever."""
+        fingerprint = hashlib.sha256("\n".join(e.url for e in entries).encode()).hexdigest()
+        if fingerprint in self.api_pages:
+            return True
+        self.api_pages.add(fingerprint)
+        return False
+
     def api_has_more(self, response, entries, resultset) -> bool:
-        """Paging stops at the last page the count promises (+1), at a page that repeats
-        an earlier one, or past --since: a lying `count` cannot page forever."""
+        """Paging stops at the last page the count promises (+1) or past --since: a lying
+        `count` cannot page forever."""
         page = response.meta["page"]
         size = api_int(resultset, "pagesize", self.pagesize) or self.pagesize
         count = api_int(resultset, "count", 0)
-        fingerprint = hashlib.sha256("\n".join(e.url for e in entries).encode()).hexdigest()
-        if fingerprint in self.api_pages:
-            self.problems.append(f"API page {page} repeats an earlier page: paging stopped")
-            return False
-        self.api_pages.add(fingerprint)
         oldest = min((e.date for e in entries if e.date), default=None)
         return bool(entries) and (page + 1) * size < count and page + 1 <= count // size + 1 \
             and not (self.since and oldest and oldest < self.since)
@@ -218,7 +228,8 @@ class Sources:
         body, warning = response.body, None
         if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap (not a Content-Encoding)
             body, cut = gunzip_capped(body, self.max_sitemap_bytes)
-            warning = f"gzip cut at {self.max_sitemap_bytes} bytes" if cut else None
+            warning = (f"decompression cap: gzip cut at {self.max_sitemap_bytes} bytes"
+                       if cut else None)
         kind, entries = parse_sitemap(body, self.max_sitemap_urls)
         if len(entries) >= self.max_sitemap_urls:
             warning = f"cut at the protocol's {self.max_sitemap_urls} URLs"

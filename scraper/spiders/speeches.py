@@ -96,6 +96,8 @@ class SpeechesSpider(Sources, scrapy.Spider):
             return
         yield scrapy.Request(
             url, callback=self.parse_speech, errback=self.speech_failed,
+            # A revisit may ask again for a page this run reached through a redirect.
+            dont_filter=(meta or {}).get("source") == "revisit",
             meta={"handle_httpstatus_list": list(PAGE_STATUSES), "conditional": conditional,
                   "kind": "speech", "entry": meta or {}},
         )
