@@ -18,6 +18,7 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
+from corpus.outcomes import Outcome
 from corpus.report import build_report, chart_svg, diff_html, write_report
 from corpus.store import Corpus
 from scraper.cli import cli
@@ -27,6 +28,8 @@ EVAL = Path(__file__).parent / "fixtures" / "eval"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 HTML = {"content-type": "text/html"}
 SCRIPT_TITLE = 'Garland on <script>alert("x")</script> & "antitrust"'
+WITNESS = {"date": {"agree": 298, "disagree": 2, "filled": 0},
+           "title": {"agree": 300, "disagree": 0, "filled": 1}}
 
 
 def _page(name: str) -> tuple[str, bytes, dict]:
@@ -78,7 +81,7 @@ def build_corpus(path: Path) -> dict:
             "requests": 11, "pages": 7, "new": 0, "changed": 3, "unchanged": 1,
             "not_modified": 1, "gone": 1, "failed": 1, "skipped": 0, "retries": 2,
             "robots_forbidden": 0, "seconds": 12.5, "warnings": {"date-fallback": 2},
-            "health": []}, 0)
+            "health": [], "witness": WITNESS}, 0)
 
         clock.set("2024-05-03T06:00:00")
         third = corpus.begin_crawl("crawl", {"delay": 1.0})
@@ -188,7 +191,19 @@ def test_crawls_table_outcomes_and_exit_status(built):
     assert rows["3"]["exit status"] == "3 unhealthy"
     assert "yielded no speeches" in rows["3"]["notes"]
     assert rows["4"]["exit status"] == "unfinished" and rows["4"]["finished"] == "—"
+    assert "witness: date: 298 agree, 2 disagree, 0 filled" in second["notes"]
+    assert "witness: title: 300 agree, 0 disagree, 1 filled" in second["notes"]
+    assert "witness" not in rows["3"]["notes"]  # a run without witness stats shows none
     assert rows["1"]["new"] == "9" and rows["1"]["started"] == "2024-03-01 09:00:01Z"
+
+
+def test_outcome_columns_come_from_the_outcome_vocabulary(built):
+    doc = _doc(built["html"])
+    headers = doc.xpath('//*[@id="crawls"]//thead/tr/th/text()')
+    labels = {Outcome.NOT_MODIFIED: "304", Outcome.SKIPPED: "not a speech"}
+    expected = [labels.get(o, o.value) for o in Outcome if o is not Outcome.DISCOVERY]
+    assert headers[6:6 + len(expected)] == expected
+    assert "moved" in headers and "forbidden" in headers and "discovery" not in headers
 
 
 def test_changed_speeches_show_their_diffs(built):
@@ -250,6 +265,8 @@ def test_crawl_report_covers_one_run(built):
     facts = {tr.findtext("th"): tr.findtext("td")
              for tr in doc.xpath('//table[@class="crawl-facts"]//tr')}
     assert facts["stats: requests"] == "11" and facts["stats: warnings"] == "date-fallback 2"
+    assert facts["stats: witness"] == ("date: 298 agree, 2 disagree, 0 filled;"
+                                       " title: 300 agree, 0 disagree, 1 filled")
     assert [r[0] for r in _rows(doc, "per-year")] == ["2021", "2017", "2005"]
     assert len(doc.xpath('//*[@id="changed"]//article')) == 3
     assert "added no speech" in doc.get_element_by_id("added").text_content()

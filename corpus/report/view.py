@@ -1,0 +1,103 @@
+"""Plain-data views the templates show: outcome columns, run rows, stats as text.
+
+The outcome columns and the problem filter derive from corpus.outcomes, so a new
+outcome appears in the report by itself. Stats are rendered generically: whatever a
+run's stats JSON holds (health reasons, warning counts, witness agreement...) is shown.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from corpus.outcomes import PROBLEM_OUTCOMES, Outcome
+
+# Column labels where the outcome's own name reads badly in a narrow table.
+LABELS = {Outcome.NOT_MODIFIED: "304", Outcome.SKIPPED: "not a speech"}
+# Every outcome of a page fetch; discovery fetches (robots.txt, sitemaps...) are not pages.
+OUTCOME_COLUMNS = tuple((o.value, LABELS.get(o, o.value)) for o in Outcome
+                        if o is not Outcome.DISCOVERY)
+CRAWL_COLUMNS = ((("id", "num"), ("mode", ""), ("started", "date"), ("finished", "date"),
+                  ("seconds", "num"), ("requests", "num"))
+                 + tuple((label, "num") for _, label in OUTCOME_COLUMNS)
+                 + (("exit status", "exit"), ("notes", "notes")))
+PROBLEM_LABELS = tuple(LABELS.get(o, o.value) for o in PROBLEM_OUTCOMES)
+EXIT_MEANING = {0: "ok", 1: "error", 2: "bad input", 3: "unhealthy", 75: "locked"}
+
+
+def label_list(labels) -> str:
+    """("failed", "gone", "moved") -> "failed, gone and moved"."""
+    labels = list(labels)
+    return ", ".join(labels[:-1]) + " and " + labels[-1] if len(labels) > 1 else "".join(labels)
+
+
+def _counts(value: dict) -> str:
+    """{"agree": 298, "disagree": 2} -> "298 agree, 2 disagree"."""
+    return ", ".join(f"{n} {name}" for name, n in value.items())
+
+
+def stat_text(value) -> str:
+    """One stats value as text: a list joined with "; ", a dict of counts as
+    "kind n, ...", a dict of dicts as "key: n name, ...; key: ..."."""
+    if isinstance(value, dict):
+        if value and all(isinstance(v, dict) for v in value.values()):
+            return "; ".join(f"{key}: {_counts(inner)}" for key, inner in value.items())
+        return ", ".join(f"{k} {v}" for k, v in value.items()) or "none"
+    if isinstance(value, list):
+        return "; ".join(map(str, value)) or "none"
+    return str(value)
+
+
+def stat_notes(stats: dict) -> list[tuple[str, str]]:
+    """(key, text) lines for a run's list and dict stats (health reasons, warnings,
+    witness agreement...), one line per reason and per inner dict."""
+    notes = []
+    for key, value in stats.items():
+        if isinstance(value, list):
+            notes += [(key, str(item)) for item in value]
+        elif isinstance(value, dict) and value:
+            if all(isinstance(v, dict) for v in value.values()):
+                notes += [(key, f"{inner}: {_counts(v)}") for inner, v in value.items()]
+            else:
+                notes.append((key, stat_text(value)))
+    return notes
+
+
+def seconds(crawl: dict):
+    """The run's duration: its own stats, else finished - started; None if unknown."""
+    stats = crawl["stats"] or {}
+    if isinstance(stats.get("seconds"), (int, float)):
+        return stats["seconds"]
+    try:
+        start = datetime.fromisoformat(crawl["started"].replace("Z", "+00:00"))
+        end = datetime.fromisoformat(crawl["finished"].replace("Z", "+00:00"))
+    except (AttributeError, TypeError, ValueError):
+        return None
+    return round((end - start).total_seconds(), 1)
+
+
+def exit_status(crawl: dict) -> tuple[str, str]:
+    """(css class, text) of a run's exit status."""
+    if not crawl["finished"]:
+        return "exit-open", "unfinished"
+    code = crawl["exit_status"]
+    meaning = EXIT_MEANING.get(code, "")
+    return ("exit-ok" if code == 0 else "exit-bad"), f"{code} {meaning}".strip()
+
+
+def crawl_row(crawl: dict) -> dict:
+    stats = crawl["stats"] or {}
+    return {"crawl": crawl, "seconds": seconds(crawl), "requests": stats.get("requests"),
+            "outcomes": [crawl["outcomes"].get(key, 0) for key, _ in OUTCOME_COLUMNS],
+            "exit": exit_status(crawl), "notes": stat_notes(stats)}
+
+
+def status_table(data: dict) -> dict:
+    """Speeches by site generation (rows) and status (columns, live first)."""
+    cell = {(r["generation"], r["status"]): r["n"] for r in data["status_generation"]}
+    generations = sorted({g for g, _ in cell})
+    statuses = sorted({s for _, s in cell}, key=lambda s: (s != "live", s))
+    rows = [(g, [cell.get((g, s), 0) for s in statuses]) for g in generations]
+    totals = [sum(cell.get((g, s), 0) for g in generations) for s in statuses]
+    columns = [("generation", "")] + [(s, "num") for s in statuses] + [("total", "num")]
+    return {"columns": columns, "rows": rows, "totals": totals,
+            "status": dict(zip(statuses, totals))}
