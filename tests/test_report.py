@@ -246,6 +246,20 @@ def test_diff_html_groups_word_changes_and_caps_long_diffs():
     assert "doj-speeches history /opa/speech/x" in doc.text_content()
 
 
+def test_diff_html_renders_every_kind_of_hunk():
+    old = {"speakers": ["X"], "paragraphs": ["one", "two words", "three", "four"]}
+    new = {"speakers": ["X", "Y"], "paragraphs": ["zero", "one", "two word", "four", "five"]}
+    doc = _doc(f"<div>{diff_html(old, new)}</div>")
+    rows = [(li.get("class"), li.findtext("span"), li.text_content()) for li in doc.xpath("//li")]
+    assert rows == [("field", "speakers", "speakersX → X; Y"), ("para-ins", "+¶1", "+¶1zero"),
+                    ("para-mod", "¶3", "¶3two wordsword"), ("para-del", "−¶3", "−¶3three"),
+                    ("para-ins", "+¶5", "+¶5five")]
+    [mod] = doc.xpath('//li[@class="para-mod"]')
+    assert (mod.findtext("del"), mod.findtext("ins")) == ("words", "word")
+    same = _doc(f"<div>{diff_html(old, dict(old))}</div>")
+    assert not same.xpath("//li") and "No change" in same.text_content()
+
+
 def test_page_is_self_contained_and_escaped(built):
     html = built["html"]
     doc = _doc(html)
@@ -256,6 +270,91 @@ def test_page_is_self_contained_and_escaped(built):
     [csp] = doc.xpath('//meta[@http-equiv="Content-Security-Policy"]')
     assert "default-src 'none'" in csp.get("content")
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+
+
+HOSTILE = """<script>alert("x")</script> & 'q' "dq" </td><b>"""
+
+
+def _html_text(text: str) -> str:
+    """The text as it sits in a page's HTML source (so the extractor reads it back)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def _hostile_corpus(path: Path) -> tuple[int, str]:
+    """Corpus text carrying HOSTILE everywhere the report shows it: a new speech's title
+    and URL, a changed title, component and paragraph, a failure's URL and reason, a
+    moved fetch, the run's arguments, health, warnings and witness keys."""
+    url, body, expected = _page("current-garland-naag-2021")
+    other_url, other, other_expected = _page("current-delrahim-house-2017")
+    clock = Clock("2024-03-01T09:00:00")
+    with Corpus(path, clock=clock) as corpus:
+        first = corpus.begin_crawl("import", {})
+        corpus.record(url, 200, HTML, body, first)
+        corpus.finish_crawl(first, {"new": 1}, 0)
+        run = corpus.begin_crawl("crawl", {"contact": HOSTILE})
+        edited = _edit(body, expected["title"], _html_text("Title " + HOSTILE))
+        edited = _edit(edited, ">Office of the Attorney General<",
+                       ">" + _html_text("Office " + HOSTILE) + "<")
+        edited = _edit(edited, _opening(expected, 1), _html_text("Said {+not+} [-so-] " + HOSTILE))
+        assert corpus.record(url, 200, HTML, edited, run).version == 2
+        hostile_url = other_url + '?q="><script>alert(1)</script>'
+        retitled = _edit(other, other_expected["title"], _html_text("New " + HOSTILE))
+        assert corpus.record(hostile_url, 200, HTML, retitled, run).outcome == "new"
+        corpus.record_failure("https://www.justice.gov/opa/speech/x?a=" + HOSTILE, run,
+                              "HTTP 503 " + HOSTILE, 503)
+        with corpus._tx():  # the store cannot record a move yet: the report must count it
+            corpus.conn.execute(
+                "INSERT INTO fetches(crawl_id, fetched_at, url, speech_id, status, outcome,"
+                " reason) VALUES (?, '2024-03-01T10:00:00.000000Z', ?, '/opa/speech/y', 301,"
+                " 'moved', ?)", (run, "https://www.justice.gov/opa/speech/y", "to " + HOSTILE))
+        corpus.finish_crawl(run, {"health": ["health " + HOSTILE],
+                                  "warnings": {"kind " + HOSTILE: 1},
+                                  "witness": {"field " + HOSTILE: {"agree": 1}}}, 3)
+    return run, hostile_url
+
+
+def test_hostile_corpus_text_is_escaped_everywhere(tmp_path):
+    run, hostile_url = _hostile_corpus(tmp_path / "h.db")
+    with Corpus(tmp_path / "h.db", create=False) as corpus:
+        pages = {"corpus": build_report(corpus), "run": build_report(corpus, crawl_id=run)}
+    for name, html in pages.items():
+        doc = _doc(html)
+        assert not doc.xpath("//script | //b | //*[@onerror]"), name
+        assert "<script>" not in html and "</td><b>" not in html, name
+
+    doc = _doc(pages["corpus"])
+    [article] = doc.xpath('//*[@id="changed"]//article')
+    assert article.findtext(".//h3/a") == "Title " + HOSTILE
+    fields = {li.findtext("span"): (li.findtext("del"), li.findtext("ins"))
+              for li in article.xpath('.//li[@class="field"]')}
+    assert fields["components"][1] == "Office " + HOSTILE
+    [mod] = article.xpath('.//li[@class="para-mod"]')
+    # text that looks like the text diff's own marks stays text: no re-parsing
+    assert " ".join(mod.xpath("ins/text()")) == "Said {+not+} [-so-] " + HOSTILE
+    assert ["Office " + HOSTILE, "1", "1", "0"] == _rows(doc, "per-component")[-1][:4]
+    notes = {r[0]: r[-1] for r in _rows(doc, "crawls")}[str(run)]
+    for text in ("health: health " + HOSTILE, f"warnings: kind {HOSTILE} 1",
+                 f"witness: field {HOSTILE}: 1 agree"):
+        assert text in notes, (text, notes)
+
+    doc = _doc(pages["run"])
+    [link] = doc.xpath('//*[@id="added"]//a')
+    assert (link.text, link.get("href")) == ("New " + HOSTILE, hostile_url)
+    problems = {r[1]: r for r in _rows(doc, "problems")}
+    assert set(problems) == {"failed", "moved"}
+    assert problems["failed"][4] == "HTTP 503 " + HOSTILE
+    assert problems["failed"][3].endswith("?a=" + HOSTILE)
+    assert problems["moved"][4] == "to " + HOSTILE
+    facts = {tr.findtext("th"): tr.find("td").text_content()
+             for tr in doc.xpath('//table[@class="crawl-facts"]//tr')}
+    assert json.loads(facts["arguments"]) == {"contact": HOSTILE}
+    assert facts["stats: health"] == "health " + HOSTILE
+    headers = doc.xpath('//*[@id="crawls"]//thead/tr/th/text()')
+    [row] = _rows(doc, "crawls")
+    counts = dict(zip(headers, row))
+    assert (counts["new"], counts["changed"], counts["failed"], counts["moved"]) == \
+        ("1", "1", "1", "1")
 
 
 def test_crawl_report_covers_one_run(built):
