@@ -15,8 +15,8 @@ import jinja2
 
 from corpus.report.chart import chart
 from corpus.report.diffview import MAX_DIFF_LINES, diff_view
-from corpus.report.view import (CRAWL_COLUMNS, PROBLEM_LABELS, crawl_row, label_list,
-                                stat_text, status_table)
+from corpus.report.view import (PROBLEM_LABELS, crawl_table, label_list, stat_text,
+                                status_table)
 
 
 def _num(value):
@@ -52,7 +52,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True,
         finalize=lambda value: "—" if value is None else value)
     env.filters.update(num=_num, when=_when, size=_size, json=_json, stat=stat_text)
-    env.globals.update(crawl_columns=CRAWL_COLUMNS, diff_view=diff_view,
+    env.globals.update(diff_view=diff_view, label_list=label_list,
                        problem_labels=label_list(PROBLEM_LABELS))
     return env
 
@@ -93,7 +93,7 @@ def render(data: dict, *, changed: int = 20, generated_at: str | None = None) ->
     return ENV.get_template("page.html.j2").render(
         data=data, crawl=crawl, title=title, generated_at=generated_at, nav=_nav(crawl),
         changed_asked=changed, status=status_table(data),
-        crawl_rows=[crawl_row(c) for c in data["crawls"]],
+        runs=crawl_table(data["crawls"]),
         chart=chart(months) if months else None,
         peak=max(months, key=lambda m: (m[1], m[0])) if months else None,
         dated_total=sum(n for _, n in months)) + "\n"

@@ -16,18 +16,16 @@ LABELS = {Outcome.NOT_MODIFIED: "304", Outcome.SKIPPED: "not a speech"}
 # Every outcome of a page fetch; discovery fetches (robots.txt, sitemaps...) are not pages.
 OUTCOME_COLUMNS = tuple((o.value, LABELS.get(o, o.value)) for o in Outcome
                         if o is not Outcome.DISCOVERY)
-CRAWL_COLUMNS = ((("id", "num"), ("mode", ""), ("started", "date"), ("finished", "date"),
-                  ("seconds", "num"), ("requests", "num"))
-                 + tuple((label, "num") for _, label in OUTCOME_COLUMNS)
-                 + (("exit status", "exit"), ("notes", "notes")))
 PROBLEM_LABELS = tuple(LABELS.get(o, o.value) for o in PROBLEM_OUTCOMES)
 EXIT_MEANING = {0: "ok", 1: "error", 2: "bad input", 3: "unhealthy", 75: "locked"}
 
 
-def label_list(labels) -> str:
+def label_list(labels, last: str = "and") -> str:
     """("failed", "gone", "moved") -> "failed, gone and moved"."""
     labels = list(labels)
-    return ", ".join(labels[:-1]) + " and " + labels[-1] if len(labels) > 1 else "".join(labels)
+    if len(labels) < 2:
+        return "".join(labels)
+    return f"{', '.join(labels[:-1])} {last} {labels[-1]}"
 
 
 def _counts(value: dict) -> str:
@@ -84,11 +82,23 @@ def exit_status(crawl: dict) -> tuple[str, str]:
     return ("exit-ok" if code == 0 else "exit-bad"), f"{code} {meaning}".strip()
 
 
-def crawl_row(crawl: dict) -> dict:
-    stats = crawl["stats"] or {}
-    return {"crawl": crawl, "seconds": seconds(crawl), "requests": stats.get("requests"),
-            "outcomes": [crawl["outcomes"].get(key, 0) for key, _ in OUTCOME_COLUMNS],
-            "exit": exit_status(crawl), "notes": stat_notes(stats)}
+def crawl_table(crawls: list[dict]) -> dict:
+    """The runs table: one column per outcome some listed run had (so the table stays
+    narrow enough to read), the others named in `absent`."""
+    present = [(key, label) for key, label in OUTCOME_COLUMNS
+               if any(crawl["outcomes"].get(key) for crawl in crawls)]
+    columns = ([("id", "num"), ("mode", ""), ("started", "date"), ("finished", "date"),
+                ("seconds", "num"), ("requests", "num")]
+               + [(label, "num") for _, label in present]
+               + [("exit status", "exit"), ("notes", "notes")])
+    rows = [{"crawl": crawl, "seconds": seconds(crawl),
+             "requests": (crawl["stats"] or {}).get("requests"),
+             "outcomes": [crawl["outcomes"].get(key, 0) for key, _ in present],
+             "exit": exit_status(crawl), "notes": stat_notes(crawl["stats"] or {})}
+            for crawl in crawls]
+    absent = [label for column in OUTCOME_COLUMNS if column not in present
+              for label in column[1:]]
+    return {"columns": columns, "rows": rows, "absent": absent}
 
 
 def status_table(data: dict) -> dict:
