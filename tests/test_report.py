@@ -318,6 +318,7 @@ def _hostile_corpus(path: Path) -> tuple[int, str]:
                 " reason) VALUES (?, '2024-03-01T10:00:00.000000Z', ?, '/opa/speech/y', 301,"
                 " 'moved', ?)", (run, "https://www.justice.gov/opa/speech/y", "to " + HOSTILE))
         corpus.finish_crawl(run, {"health": ["health " + HOSTILE],
+                                  "failures": [f"failure {i}" for i in range(7)],
                                   "warnings": {"kind " + HOSTILE: 1},
                                   "witness": {"field " + HOSTILE: {"agree": 1}}}, 3)
     return run, hostile_url
@@ -346,6 +347,8 @@ def test_hostile_corpus_text_is_escaped_everywhere(tmp_path):
     for text in ("health: health " + HOSTILE, f"warnings: kind {HOSTILE} 1",
                  f"witness: field {HOSTILE}: 1 agree"):
         assert text in notes, (text, notes)
+    # a long list (reextract's failures) is cut in the table; the run's facts have it all
+    assert "failures: failure 4failures: … and 2 more" in notes and "failure 5" not in notes
 
     doc = _doc(pages["run"])
     [link] = doc.xpath('//*[@id="added"]//a')
@@ -359,6 +362,7 @@ def test_hostile_corpus_text_is_escaped_everywhere(tmp_path):
              for tr in doc.xpath('//table[@class="crawl-facts"]//tr')}
     assert json.loads(facts["arguments"]) == {"contact": HOSTILE}
     assert facts["stats: health"] == "health " + HOSTILE
+    assert facts["stats: failures"] == "; ".join(f"failure {i}" for i in range(7))
     headers = doc.xpath('//*[@id="crawls"]//thead/tr/th/text()')
     [row] = _rows(doc, "crawls")
     counts = dict(zip(headers, row))

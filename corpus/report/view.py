@@ -17,6 +17,7 @@ LABELS = {Outcome.NOT_MODIFIED: "304", Outcome.SKIPPED: "not a speech"}
 OUTCOME_COLUMNS = tuple((o.value, LABELS.get(o, o.value)) for o in Outcome
                         if o is not Outcome.DISCOVERY)
 PROBLEM_LABELS = tuple(LABELS.get(o, o.value) for o in PROBLEM_OUTCOMES)
+NOTE_ITEMS = 5  # lines per stats list in the runs table; a --crawl report shows them all
 EXIT_MEANING = {0: "ok", 1: "error", 2: "bad input", 3: "unhealthy", 75: "locked"}
 
 
@@ -51,7 +52,9 @@ def stat_notes(stats: dict) -> list[tuple[str, str]]:
     notes = []
     for key, value in stats.items():
         if isinstance(value, list):
-            notes += [(key, str(item)) for item in value]
+            notes += [(key, str(item)) for item in value[:NOTE_ITEMS]]
+            if len(value) > NOTE_ITEMS:
+                notes.append((key, f"… and {len(value) - NOTE_ITEMS:,} more"))
         elif isinstance(value, dict) and value:
             if all(isinstance(v, dict) for v in value.values()):
                 notes += [(key, f"{inner}: {_counts(v)}") for inner, v in value.items()]
