@@ -18,6 +18,7 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
+from corpus.outcomes import Outcome
 from corpus.report import build_report, chart_svg, diff_html, write_report
 from corpus.store import Corpus
 from scraper.cli import cli
@@ -27,6 +28,8 @@ EVAL = Path(__file__).parent / "fixtures" / "eval"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 HTML = {"content-type": "text/html"}
 SCRIPT_TITLE = 'Garland on <script>alert("x")</script> & "antitrust"'
+WITNESS = {"date": {"agree": 298, "disagree": 2, "filled": 0},
+           "title": {"agree": 300, "disagree": 0, "filled": 1}}
 
 
 def _page(name: str) -> tuple[str, bytes, dict]:
@@ -78,7 +81,7 @@ def build_corpus(path: Path) -> dict:
             "requests": 11, "pages": 7, "new": 0, "changed": 3, "unchanged": 1,
             "not_modified": 1, "gone": 1, "failed": 1, "skipped": 0, "retries": 2,
             "robots_forbidden": 0, "seconds": 12.5, "warnings": {"date-fallback": 2},
-            "health": []}, 0)
+            "health": [], "witness": WITNESS}, 0)
 
         clock.set("2024-05-03T06:00:00")
         third = corpus.begin_crawl("crawl", {"delay": 1.0})
@@ -188,7 +191,28 @@ def test_crawls_table_outcomes_and_exit_status(built):
     assert rows["3"]["exit status"] == "3 unhealthy"
     assert "yielded no speeches" in rows["3"]["notes"]
     assert rows["4"]["exit status"] == "unfinished" and rows["4"]["finished"] == "—"
+    assert "witness: date: 298 agree, 2 disagree, 0 filled" in second["notes"]
+    assert "witness: title: 300 agree, 0 disagree, 1 filled" in second["notes"]
+    assert "witness" not in rows["3"]["notes"]  # a run without witness stats shows none
     assert rows["1"]["new"] == "9" and rows["1"]["started"] == "2024-03-01 09:00:01Z"
+
+
+def test_outcome_columns_come_from_the_outcome_vocabulary(built):
+    """One column per outcome (in Outcome's order) that a listed run had; the others
+    are named under the table, so a new outcome shows up without a report change."""
+    doc = _doc(built["html"])
+    headers = doc.xpath('//*[@id="crawls"]//thead/tr/th/text()')
+    labels = {Outcome.NOT_MODIFIED: "304", Outcome.SKIPPED: "not a speech"}
+    with Corpus(built["db"], create=False) as corpus:
+        had = {o for (o,) in corpus.conn.execute("SELECT DISTINCT outcome FROM fetches")}
+    shown = [labels.get(o, o.value) for o in Outcome if o in had and o is not Outcome.DISCOVERY]
+    assert shown == ["new", "changed", "unchanged", "304", "gone", "failed"]
+    assert headers[6:-2] == shown and headers[-2:] == ["exit status", "notes"]
+    absent = [labels.get(o, o.value) for o in Outcome if o not in had]
+    assert set(absent) == {"moved", "not a speech", "forbidden"}
+    note = " ".join(doc.get_element_by_id("crawls").xpath('p[@class="note"]')[0]
+                    .text_content().split())
+    assert f"No run listed here had {', '.join(absent[:-1])} or {absent[-1]}." in note
 
 
 def test_changed_speeches_show_their_diffs(built):
@@ -231,6 +255,20 @@ def test_diff_html_groups_word_changes_and_caps_long_diffs():
     assert "doj-speeches history /opa/speech/x" in doc.text_content()
 
 
+def test_diff_html_renders_every_kind_of_hunk():
+    old = {"speakers": ["X"], "paragraphs": ["one", "two words", "three", "four"]}
+    new = {"speakers": ["X", "Y"], "paragraphs": ["zero", "one", "two word", "four", "five"]}
+    doc = _doc(f"<div>{diff_html(old, new)}</div>")
+    rows = [(li.get("class"), li.findtext("span"), li.text_content()) for li in doc.xpath("//li")]
+    assert rows == [("field", "speakers", "speakersX → X; Y"), ("para-ins", "+¶1", "+¶1zero"),
+                    ("para-mod", "¶3", "¶3two wordsword"), ("para-del", "−¶3", "−¶3three"),
+                    ("para-ins", "+¶5", "+¶5five")]
+    [mod] = doc.xpath('//li[@class="para-mod"]')
+    assert (mod.findtext("del"), mod.findtext("ins")) == ("words", "word")
+    same = _doc(f"<div>{diff_html(old, dict(old))}</div>")
+    assert not same.xpath("//li") and "No change" in same.text_content()
+
+
 def test_page_is_self_contained_and_escaped(built):
     html = built["html"]
     doc = _doc(html)
@@ -243,6 +281,95 @@ def test_page_is_self_contained_and_escaped(built):
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html
 
 
+HOSTILE = """<script>alert("x")</script> & 'q' "dq" </td><b>"""
+
+
+def _html_text(text: str) -> str:
+    """The text as it sits in a page's HTML source (so the extractor reads it back)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def _hostile_corpus(path: Path) -> tuple[int, str]:
+    """Corpus text carrying HOSTILE everywhere the report shows it: a new speech's title
+    and URL, a changed title, component and paragraph, a failure's URL and reason, a
+    moved fetch, the run's arguments, health, warnings and witness keys."""
+    url, body, expected = _page("current-garland-naag-2021")
+    other_url, other, other_expected = _page("current-delrahim-house-2017")
+    clock = Clock("2024-03-01T09:00:00")
+    with Corpus(path, clock=clock) as corpus:
+        first = corpus.begin_crawl("import", {})
+        corpus.record(url, 200, HTML, body, first)
+        corpus.finish_crawl(first, {"new": 1}, 0)
+        run = corpus.begin_crawl("crawl", {"contact": HOSTILE})
+        edited = _edit(body, expected["title"], _html_text("Title " + HOSTILE))
+        edited = _edit(edited, ">Office of the Attorney General<",
+                       ">" + _html_text("Office " + HOSTILE) + "<")
+        edited = _edit(edited, _opening(expected, 1), _html_text("Said {+not+} [-so-] " + HOSTILE))
+        assert corpus.record(url, 200, HTML, edited, run).version == 2
+        hostile_url = other_url + '?q="><script>alert(1)</script>'
+        retitled = _edit(other, other_expected["title"], _html_text("New " + HOSTILE))
+        assert corpus.record(hostile_url, 200, HTML, retitled, run).outcome == "new"
+        corpus.record_failure("https://www.justice.gov/opa/speech/x?a=" + HOSTILE, run,
+                              "HTTP 503 " + HOSTILE, 503)
+        with corpus._tx():  # the store cannot record a move yet: the report must count it
+            corpus.conn.execute(
+                "INSERT INTO fetches(crawl_id, fetched_at, url, speech_id, status, outcome,"
+                " reason) VALUES (?, '2024-03-01T10:00:00.000000Z', ?, '/opa/speech/y', 301,"
+                " 'moved', ?)", (run, "https://www.justice.gov/opa/speech/y", "to " + HOSTILE))
+        corpus.finish_crawl(run, {"health": ["health " + HOSTILE],
+                                  "failures": [f"failure {i}" for i in range(7)],
+                                  "warnings": {"kind " + HOSTILE: 1},
+                                  "witness": {"field " + HOSTILE: {"agree": 1}}}, 3)
+    return run, hostile_url
+
+
+def test_hostile_corpus_text_is_escaped_everywhere(tmp_path):
+    run, hostile_url = _hostile_corpus(tmp_path / "h.db")
+    with Corpus(tmp_path / "h.db", create=False) as corpus:
+        pages = {"corpus": build_report(corpus), "run": build_report(corpus, crawl_id=run)}
+    for name, html in pages.items():
+        doc = _doc(html)
+        assert not doc.xpath("//script | //b | //*[@onerror]"), name
+        assert "<script>" not in html and "</td><b>" not in html, name
+
+    doc = _doc(pages["corpus"])
+    [article] = doc.xpath('//*[@id="changed"]//article')
+    assert article.findtext(".//h3/a") == "Title " + HOSTILE
+    fields = {li.findtext("span"): (li.findtext("del"), li.findtext("ins"))
+              for li in article.xpath('.//li[@class="field"]')}
+    assert fields["components"][1] == "Office " + HOSTILE
+    [mod] = article.xpath('.//li[@class="para-mod"]')
+    # text that looks like the text diff's own marks stays text: no re-parsing
+    assert " ".join(mod.xpath("ins/text()")) == "Said {+not+} [-so-] " + HOSTILE
+    assert ["Office " + HOSTILE, "1", "1", "0"] == _rows(doc, "per-component")[-1][:4]
+    notes = {r[0]: r[-1] for r in _rows(doc, "crawls")}[str(run)]
+    for text in ("health: health " + HOSTILE, f"warnings: kind {HOSTILE} 1",
+                 f"witness: field {HOSTILE}: 1 agree"):
+        assert text in notes, (text, notes)
+    # a long list (reextract's failures) is cut in the table; the run's facts have it all
+    assert "failures: failure 4failures: … and 2 more" in notes and "failure 5" not in notes
+
+    doc = _doc(pages["run"])
+    [link] = doc.xpath('//*[@id="added"]//a')
+    assert (link.text, link.get("href")) == ("New " + HOSTILE, hostile_url)
+    problems = {r[1]: r for r in _rows(doc, "problems")}
+    assert set(problems) == {"failed", "moved"}
+    assert problems["failed"][4] == "HTTP 503 " + HOSTILE
+    assert problems["failed"][3].endswith("?a=" + HOSTILE)
+    assert problems["moved"][4] == "to " + HOSTILE
+    facts = {tr.findtext("th"): tr.find("td").text_content()
+             for tr in doc.xpath('//table[@class="crawl-facts"]//tr')}
+    assert json.loads(facts["arguments"]) == {"contact": HOSTILE}
+    assert facts["stats: health"] == "health " + HOSTILE
+    assert facts["stats: failures"] == "; ".join(f"failure {i}" for i in range(7))
+    headers = doc.xpath('//*[@id="crawls"]//thead/tr/th/text()')
+    [row] = _rows(doc, "crawls")
+    counts = dict(zip(headers, row))
+    assert (counts["new"], counts["changed"], counts["failed"], counts["moved"]) == \
+        ("1", "1", "1", "1")
+
+
 def test_crawl_report_covers_one_run(built):
     doc = _doc(built["crawl_html"])
     assert "run #2 (crawl)" in doc.findtext(".//h1")
@@ -250,6 +377,8 @@ def test_crawl_report_covers_one_run(built):
     facts = {tr.findtext("th"): tr.findtext("td")
              for tr in doc.xpath('//table[@class="crawl-facts"]//tr')}
     assert facts["stats: requests"] == "11" and facts["stats: warnings"] == "date-fallback 2"
+    assert facts["stats: witness"] == ("date: 298 agree, 2 disagree, 0 filled;"
+                                       " title: 300 agree, 0 disagree, 1 filled")
     assert [r[0] for r in _rows(doc, "per-year")] == ["2021", "2017", "2005"]
     assert len(doc.xpath('//*[@id="changed"]//article')) == 3
     assert "added no speech" in doc.get_element_by_id("added").text_content()

@@ -1,4 +1,4 @@
-"""`report`: a static HTML report of the corpus or of one crawl (corpus/report.py)."""
+"""`report`: a static HTML report of the corpus or of one crawl (corpus/report/)."""
 
 from __future__ import annotations
 
