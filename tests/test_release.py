@@ -228,3 +228,13 @@ def test_cli_release(made, tmp_path, monkeypatch):
     again = CliRunner().invoke(cli, ["release", "--db", str(root / "corpus.db"),
                                      "--out", str(out)])
     assert again.exit_code == 2 and "not empty" in again.output
+
+
+def test_benchmark_script_runs_on_a_small_replica(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).parent.parent / "scripts" / "bench_release.py"),
+         "--speeches", "40", "--workdir", str(tmp_path / "bench")],
+        capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "release parquet, --previous" in proc.stdout
+    assert "1 added, 1 changed, 1 gone, 0 returned" in proc.stdout
