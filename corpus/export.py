@@ -53,6 +53,8 @@ FILE_STEM = "speeches"
 def export(corpus: Corpus, fmt: str, out_dir, *, as_of=None, since=None, until=None,
            generated_at: str | None = None) -> dict:
     """Write `speeches.<fmt>` and `manifest.json` into `out_dir`; return the manifest."""
+    if fmt == "warc":  # the raw pages, not the records: corpus/warc.py
+        return _export_warc(corpus, out_dir, as_of, since, until, generated_at)
     if fmt not in FORMATS:
         raise UserError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
     moment = parse_moment(as_of) if as_of is not None else None
@@ -113,6 +115,24 @@ def export(corpus: Corpus, fmt: str, out_dir, *, as_of=None, since=None, until=N
             encoding="utf-8")
     except OSError as exc:
         raise UserError(f"cannot write {out / 'manifest.json'}: {exc.strerror or exc}") from None
+    return manifest
+
+
+def _export_warc(corpus: Corpus, out_dir, as_of, since, until, generated_at) -> dict:
+    from corpus.warc import write_warc
+
+    if since is not None or until is not None:
+        raise UserError("--since/--until select records: they do not apply to --format warc")
+    written = write_warc(corpus, _out_dir(out_dir), as_of=as_of)
+    manifest = {
+        "dataset": "doj-speeches: raw justice.gov pages as fetched (WARC/1.1)",
+        "generated_at": generated_at or corpus._now(), "format": "warc",
+        "files": [written["warc"]], "index": written["cdxj"], "as_of": written["as_of"],
+        "records": "one response record per stored raw page, from the first fetch of it",
+        "reproducibility": "same corpus and arguments: byte-identical WARC and CDXJ files",
+    }
+    (Path(out_dir) / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return manifest
 
 

@@ -51,6 +51,8 @@ def _register_all():
 
     for module in (extract_cmds, store_cmds, crawl_cmds, replica_cmds, demo_cmds, report_cmds):
         module.register(cli)
+    from scraper.commands.release import register as register_release  # release, feed
+    register_release(cli)
 
 
 _register_all()

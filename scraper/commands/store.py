@@ -232,7 +232,7 @@ def check_command(db_path):
 
 @click.command("export")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]),
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "warc"]),
               required=True)
 @click.option("--out", "out_dir", required=True, type=click.Path(),
               help="Folder for the data file and manifest.json.")

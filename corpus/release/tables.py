@@ -1,0 +1,46 @@
+"""The rows of a release: speeches (as `Corpus.records`) and every version up to a moment.
+
+A release as of a moment shows the corpus as it was then: versions recorded later are
+left out, and a version replaced later still has `seen_until` null (it was current).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from corpus.record import LIST_FIELDS
+from corpus.release.schema import COMPARED, VERSIONS
+from corpus.store import Corpus
+
+_COLUMNS = [c.name for c in VERSIONS if c.name != "changed_fields"]
+
+
+def speech_rows(corpus: Corpus, moment: str | None) -> Iterator[dict]:
+    return corpus.records(as_of=moment)
+
+
+def version_rows(corpus: Corpus, moment: str | None) -> Iterator[dict]:
+    """Every version held at `moment` (all of them when None), ordered by speech and
+    version, each with `changed_fields` against the version before it."""
+    sql = f"SELECT {', '.join(_COLUMNS)} FROM speech_versions"
+    params: tuple = ()
+    if moment is not None:
+        sql += " WHERE seen_from <= ?"
+        params = (moment,)
+    cur = corpus.conn.execute(sql + " ORDER BY speech_id, version", params)
+    previous = None
+    for values in cur:
+        row = dict(zip(_COLUMNS, values))
+        for name in LIST_FIELDS:
+            row[name] = json.loads(row[name] or "[]")
+        if moment is not None and row["seen_until"] is not None and row["seen_until"] > moment:
+            row["seen_until"] = None
+        same_speech = previous is not None and previous["speech_id"] == row["speech_id"]
+        row["changed_fields"] = changed_fields(previous, row) if same_speech else []
+        previous = row
+        yield row
+
+
+def changed_fields(old: dict, new: dict) -> list[str]:
+    return [name for name in COMPARED if old.get(name) != new.get(name)]
