@@ -10,15 +10,23 @@ import click
 
 
 def _read(page: str) -> bytes:
+    """The page's bytes, at most the crawl's page cap (DESIGN Decision 13): `extract
+    /dev/zero` must stop, not grow without end."""
     from corpus.errors import UserError
+    from scraper.settings import JUSTICE_MAX_PAGE_BYTES as cap
 
-    if page == "-":
-        return sys.stdin.buffer.read()
+    name = "stdin" if page == "-" else page
     try:
-        with open(page, "rb") as fh:
-            return fh.read()
+        if page == "-":
+            body = sys.stdin.buffer.read(cap + 1)
+        else:
+            with open(page, "rb") as fh:
+                body = fh.read(cap + 1)
     except OSError as exc:
         raise UserError(f"cannot read {page}: {exc.strerror or exc}") from None
+    if len(body) > cap:
+        raise UserError(f"{name}: too large: over the {cap}-byte page limit")
+    return body
 
 
 @click.command("extract")
