@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 from corpus import clean
+from corpus.extract.families import (
+    class_rule,
+    date_of,
+    items_of,
+    value_blocks,
+    value_text,
+)
 from corpus.extract.fields import (
     DELIVERY,
     compiled,
     delivery_text,
+    has_class,
     head_title,
-    location_text,
-    parse_date,
     pick,
     pick_list,
     pick_text,
     text_of,
 )
 from corpus.record import Speech
+
+# A speech node in any Drupal convention (current theme, Drupal 7 themes, core).
+SPEECH_NODE = "//*[" + " or ".join(
+    has_class(token)
+    for token in ("content-type-speech", "node--speech", "node--type-speech", "node-speech")
+) + "]"
+# Elements that show a field of the speech other than its body: what an article holds.
+FIELD_MARKS = " | ".join(
+    [class_rule(f)[1:] for f in ("date", "location", "speakers", "components", "title")]
+    + ["//time", "//h1"]
+)
 
 
 def densest_block(doc):
@@ -26,6 +43,46 @@ def densest_block(doc):
         if parent is not None:
             totals[parent] = totals.get(parent, 0) + len(text_of(p))
     return max(totals, key=totals.get) if totals else None
+
+
+def around_body(doc):
+    """The nearest element around the body field that also holds other fields."""
+    bodies = compiled(class_rule("body"))(doc)
+    if not bodies:
+        return None
+    body = bodies[0]
+    counts: dict = {}
+    for mark in compiled(FIELD_MARKS)(doc):
+        for ancestor in mark.iterancestors():
+            counts[ancestor] = counts.get(ancestor, 0) + 1
+    for ancestor in body.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            break
+        if counts.get(ancestor, 0) >= 2:
+            return ancestor
+    return None
+
+
+def find_article(doc, module, warnings: list[str]):
+    """The speech's article: by the generation's class, any speech-node class, or as
+    the nearest element around the body and its fields (the last two warn)."""
+    found = compiled(module.ARTICLE)(doc)
+    if found:
+        return found[0]
+    found = compiled(SPEECH_NODE)(doc)
+    if found:
+        warnings.append("article-fallback: speech-node")
+        return found[0]
+    article = around_body(doc)
+    if article is not None:
+        warnings.append("article-fallback: around-body")
+    return article
+
+
+def location_text(node) -> str | None:
+    """Visible location parts joined by ", " ("Washington, DC" + "United States")."""
+    parts = [part.strip(" ,") for part in value_blocks(node)]
+    return ", ".join(part for part in parts if part) or None
 
 
 def split_delivery(paragraphs: list[str], delivery: str | None) -> str | None:
@@ -41,16 +98,15 @@ def assemble(
 ):
     """The record of a Drupal page, from the generation module's SELECTORS and ARTICLE."""
     table, optional = module.SELECTORS, module.OPTIONAL
-    articles = compiled(module.ARTICLE)(doc)
-    article = articles[0] if articles else None
+    article = find_article(doc, module, warnings)
 
     def get(name):
         return pick(doc, table[name], name, warnings, article)
 
-    def first_text(name):
-        return pick_text(doc, table[name], name, warnings, article)
+    def first_text(name, text=value_text):
+        return pick_text(doc, table[name], name, warnings, article, text)
 
-    title = first_text("title")
+    title = first_text("title", text_of)
     if not title:
         title = head_title(doc)
         if title:
@@ -58,7 +114,7 @@ def assemble(
 
     date = None
     for node in get("date"):
-        date = parse_date(text_of(node))
+        date = date_of(node)
         if date:
             break
 
@@ -68,10 +124,11 @@ def assemble(
         location = location_text(found[0])
 
     delivery = delivery_text(first_text("delivery"))
-    speakers = pick_list(doc, table["speakers"], "speakers", warnings, article)
-    topics = pick_list(doc, table["topics"], "topics", warnings, article)
-    components = pick_list(doc, table["components"], "components", warnings, article)
-    updated = parse_date(first_text("updated"))
+    speakers, topics, components = (
+        pick_list(doc, table[name], name, warnings, article, items_of)
+        for name in ("speakers", "topics", "components")
+    )
+    updated = next(filter(None, map(date_of, get("updated"))), None)
 
     # Body last: the fallback path removes chrome from the document.
     bodies = get("body")
