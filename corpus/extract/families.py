@@ -14,8 +14,10 @@ from __future__ import annotations
 import copy
 import re
 
+import lxml.html
+
 from corpus.clean import block_texts, collapse
-from corpus.extract.fields import DATE_TEXT, has_class, parse_date
+from corpus.extract.fields import DATE_TEXT, has_class, has_text, parse_date
 
 # Drupal machine names of each field (hyphenated), as seen on justice.gov and in core.
 FIELD_NAMES = {
@@ -88,7 +90,7 @@ def label_key(text: str) -> str:
 
 
 def is_label(el, labels=ALL_LABELS) -> bool:
-    text = el.text_content() if not isinstance(el, str) else el
+    text = el if isinstance(el, str) else "".join(el.itertext())
     return len(text) < 40 and label_key(text) in labels
 
 
@@ -203,24 +205,16 @@ class labelled:
 
     @staticmethod
     def _after(label):
-        out = []
-        if label.tail and label.tail.strip():
-            out.append(label.tail)
+        """The value after a label, up to the next label, as one detached element."""
+        value = lxml.html.Element("div")
+        value.text = label.tail
         for sibling in label.itersiblings():
             if not isinstance(sibling.tag, str):
                 continue
-            if sibling.tag == "br":
-                if out:
-                    break
-                if sibling.tail and sibling.tail.strip():
-                    out.append(sibling.tail)
-                continue
             if is_label(sibling):
                 break
-            out.append(sibling)
-            if sibling.tail and sibling.tail.strip():
-                out.append(sibling.tail)
-        return out
+            value.append(copy.deepcopy(sibling))  # small: a field value's parts
+        return [value] if has_text(value) else []
 
 
 def header_date_line(scope):
