@@ -1,10 +1,15 @@
 """The page's record against what the discovery sources said (corpus/witness.py)."""
 
 import datetime as dt
+import json
+import urllib.request
+from urllib.parse import urlsplit
 
 import pytest
 
+from corpus.extract import extract
 from corpus.record import Speech
+from scraper.replica import Replica
 from corpus.witness import alarm, normal_date, normal_text, reconcile, summary_lines, tally
 
 
@@ -163,3 +168,68 @@ def test_alarm_for_fields_filled_from_a_witness():
                 for _ in range(4)]
     assert alarm(tally(outcomes)) == ("the site's markup may have changed: date was missing,"
                                       " filled from the api on 4 of 4 speeches")
+
+
+# ------------------------------------------------------------------ the replica's altered markup
+
+def _api_witnesses(replica) -> dict:
+    """path -> the API's witness for every speech the API lists (read in-process)."""
+    out, page = {}, 0
+    while True:
+        doc = json.loads(replica.fetch(f"/api/v1/speeches.json?pagesize=50&page={page}").body)
+        for item in doc["results"]:
+            path = urlsplit(item["url"]).path
+            out[path] = {"source": "api", "title": item["title"], "date": item["date"],
+                         "components": item["component"], "location": item["location"]}
+        if not doc["results"]:
+            return out
+        page += 1
+
+
+def _check_site(replica) -> dict:
+    outcomes = []
+    for path, witness in _api_witnesses(replica).items():
+        speech = extract(replica.fetch(path).body, replica.base_url + path)
+        outcomes.append(outcome(speech, [witness]))
+    assert len(outcomes) >= 20
+    return tally(outcomes)
+
+
+def test_replica_pages_agree_with_their_api_witness_on_every_field():
+    with Replica(60, seed=3) as replica:
+        counts = _check_site(replica)
+    for field in ("title", "date", "components", "location"):
+        entry = counts[field]
+        assert entry["agree"] == entry["witnessed"] > 0, (field, entry)
+    assert alarm(counts) is None
+
+
+def test_altered_markup_is_caught_by_the_witness():
+    with Replica(60, seed=3, markup="altered") as replica:
+        counts = _check_site(replica)
+    assert counts["date"]["disagree"] == counts["date"]["witnessed"]
+    assert counts["title"]["agree"] == counts["title"]["witnessed"]
+    line = alarm(counts)
+    assert line.startswith("the site's markup may have changed: date disagrees with the api on ")
+
+
+def test_markup_is_a_setting_of_the_running_replica_and_standard_is_unchanged():
+    with Replica(40, seed=3) as replica:
+        path = next(s.path for s in replica.site.speeches if s.generation == "drupal7")
+        standard = replica.fetch(path).body
+        request = urllib.request.Request(
+            replica.base_url + "/__replica/config", data=json.dumps({"markup": "altered"}).encode(),
+            method="POST", headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            assert json.loads(answer.read())["markup"] == "altered"
+        with urllib.request.urlopen(replica.base_url + path, timeout=5) as answer:
+            altered = answer.read()
+        replica.configure(markup="standard")
+        assert replica.fetch(path).body == standard
+        with pytest.raises(ValueError):
+            replica.configure(markup="odd")
+    changed = [(a, b) for a, b in zip(standard.splitlines(), altered.splitlines()) if a != b]
+    assert len(changed) == 1 and b"field--name-field-pr-date" in changed[0][0]
+    gold = Replica(40, seed=3).gold(path)
+    assert extract(standard, gold["url"]).date == gold["date"]
+    assert extract(altered, gold["url"]).date != gold["date"]
