@@ -56,8 +56,9 @@ SELECTORS = {
         *family("components"),
     ],
     "updated": [
-        ("node-updated-date", "//div[contains(@class,'node-updated-date')]"),
+        ("node-updated-date", ".//div[contains(@class,'node-updated-date')]"),
         *family("updated"),
+        ("any-updated-date", "//div[contains(@class,'node-updated-date')]"),
     ],
 }
 

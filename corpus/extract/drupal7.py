@@ -32,7 +32,7 @@ SELECTORS = {
         ("main-h1", "//*[@role='main']//h1"),
     ],
     "date": [
-        ("pr-date-content", _field("pr-date", False) + "//span[contains(@class,'date-display-single')]/@content"),
+        ("pr-date-content", "." + _field("pr-date", False) + "//span[contains(@class,'date-display-single')]/@content"),
         ("dc:date", "//*[@property='dc:date']/@content"),
         *family("date"),
         ("pr-date-text", _field("pr-date", False)),
@@ -60,8 +60,9 @@ SELECTORS = {
         *family("components"),
     ],
     "updated": [
-        ("node-updated", "//div[contains(@class,'node__updated')]"),
+        ("node-updated", ".//div[contains(@class,'node__updated')]"),
         *family("updated"),
+        ("any-updated", "//div[contains(@class,'node__updated')]"),
     ],
 }
 

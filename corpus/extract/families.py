@@ -17,7 +17,7 @@ import re
 import lxml.html
 
 from corpus.clean import block_texts, collapse
-from corpus.extract.fields import DATE_TEXT, has_class, has_text, parse_date
+from corpus.extract.fields import DATE_TEXT, compiled, has_class, has_text, parse_date
 
 # Drupal machine names of each field (hyphenated), as seen on justice.gov and in core.
 FIELD_NAMES = {
@@ -44,15 +44,12 @@ LABELS = {
 }
 ALL_LABELS = frozenset(label for labels in LABELS.values() for label in labels)
 
-# Class tokens of a label element, and of text hidden from sight (a hidden label).
-LABEL_CLASSES = ("field-label", "field__label", "views-label", "label")
-HIDDEN_CLASSES = ("visually-hidden", "element-invisible", "sr-only", "usa-sr-only")
-_LABEL_PRED = " or ".join(has_class(c) for c in LABEL_CLASSES + HIDDEN_CLASSES)
-# Elements that may be a label by their text alone ("<strong>Location:</strong> ...").
-LABEL_CANDIDATES = (
-    f".//*[{_LABEL_PRED}] | .//dt | .//th | .//strong | .//b | .//em"
-    " | .//h2 | .//h3 | .//h4 | .//span[not(*)] | .//div[not(*)]"
-)
+# Class tokens of text hidden from sight: a hidden label is still a label.
+HIDDEN_CLASSES = frozenset(("visually-hidden", "element-invisible", "sr-only", "usa-sr-only"))
+
+
+_LABEL_WORDS = frozenset(label.split()[0] for label in ALL_LABELS)
+
 ITEMS = (
     ".//*[(contains(@class,'field-item') or contains(@class,'field__item') or self::li)"
     " and not(contains(@class,'field-items') or contains(@class,'field__items'))"
@@ -79,8 +76,12 @@ def class_tokens(machine: str) -> list[str]:
 
 def class_rule(field: str) -> str:
     """XPath (relative to the article) of the elements whose class names the field."""
-    tokens = [t for name in FIELD_NAMES[field] for t in class_tokens(name)]
-    return ".//*[@class and (" + " or ".join(has_class(t) for t in tokens) + ")]"
+    names = FIELD_NAMES[field]
+    tokens = [t for name in names for t in class_tokens(name)]
+    # A cheap substring test first: every token holds a name, hyphenated or not.
+    forms = sorted({form for name in names for form in (name, name.replace("-", "_"))})
+    quick = " or ".join(f"contains(@class,'{form}')" for form in forms)
+    return f".//*[({quick}) and (" + " or ".join(has_class(t) for t in tokens) + ")]"
 
 
 def label_key(text: str) -> str:
@@ -94,14 +95,31 @@ def is_label(el, labels=ALL_LABELS) -> bool:
     return len(text) < 40 and label_key(text) in labels
 
 
-def _label_elements(node):
-    """Label elements inside node: label/hidden classes, or an element saying a label."""
+def _label_elements(node, labels=ALL_LABELS):
+    """Elements inside node that say one of `labels` ("Speaker(s):"). A label's words
+    are its own text, so a quick look at each element's text comes first."""
+    words = {label.split()[0] for label in labels}
     found = []
-    for el in node.xpath(LABEL_CANDIDATES):
-        classes = set((el.get("class") or "").split())
-        if classes & set(HIDDEN_CLASSES) or (classes & set(LABEL_CLASSES) and is_label(el)):
-            found.append(el)
-        elif is_label(el):
+    for el in node.iter():
+        text = el.text
+        if text and len(text) < 40 and any(w in text.lower() for w in words):
+            if is_label(el, labels):
+                found.append(el)
+    return found
+
+
+def _inner_labels(node) -> list:
+    """The labels inside a field's value, shown or hidden from sight (a small element:
+    its text is tested in Python before any XPath runs)."""
+    if not len(node):
+        return []  # a leaf holds no label element
+    text = "".join(node.itertext()).lower()
+    found = []
+    if any(word in text for word in _LABEL_WORDS):
+        found = [el for el in _label_elements(node) if el is not node]
+    for el in node.iterdescendants():
+        classes = el.get("class")
+        if classes and HIDDEN_CLASSES.intersection(classes.split()):
             found.append(el)
     return found
 
@@ -135,12 +153,10 @@ def value_blocks(node) -> list[str]:
     if isinstance(node, str):
         text = strip_label(node)
         return [text] if text else []
-    labels = [el for el in _label_elements(node) if el is not node]
-    if labels:
+    if _inner_labels(node):
         node = copy.deepcopy(node)  # small: one field's element
-        for el in _label_elements(node):
-            if el is not node:
-                _remove_keep_tail(el)
+        for el in _inner_labels(node):
+            _remove_keep_tail(el)
     out = []
     for raw in block_texts(node):
         text = strip_label(raw)
@@ -156,12 +172,18 @@ def value_text(node) -> str:
 def items_of(node) -> list[str]:
     """The items of a list field: its field items or list items, else its links when
     only separators sit between them, else one item per text block."""
-    if isinstance(node, str):
+    if isinstance(node, str) or not len(node):
         return value_blocks(node)
-    items = node.xpath(ITEMS)
-    if items:
-        return [v for item in items for v in [value_text(item)] if v]
-    links = [collapse(a.text_content()) for a in node.iter("a")]
+    has_items, links = False, []
+    for el in node.iterdescendants():
+        classes = el.get("class") or ""
+        if el.tag == "li" or "field-item" in classes or "field__item" in classes:
+            has_items = True
+            break
+        if el.tag == "a":
+            links.append(collapse(el.text_content()))
+    if has_items:
+        return [v for item in compiled(ITEMS)(node) for v in [value_text(item)] if v]
     links = [link for link in links if link]
     if links:
         rest = value_text(node)
@@ -194,9 +216,7 @@ class labelled:
 
     def __call__(self, scope):
         found = []
-        for label in _label_elements(scope):
-            if not is_label(label, self.labels):
-                continue
+        for label in _label_elements(scope, self.labels):
             if label.tag == "dt":
                 found.extend(label.xpath("following-sibling::dd[1]"))
                 continue

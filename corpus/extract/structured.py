@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lxml import etree
+
 from corpus import clean
 from corpus.extract.families import (
     class_rule,
@@ -93,46 +95,63 @@ def split_delivery(paragraphs: list[str], delivery: str | None) -> str | None:
     return delivery
 
 
+class set_aside:
+    """Take the body out of the document while the fields are read: no metadata rule
+    can then match speech text ("Location:" in a paragraph), and no rule has to walk a
+    long speech. Put back on exit, tail text included."""
+
+    def __init__(self, body, article):
+        inside = body is not None and (article is None or body is article
+                                       or body in article.iterancestors())
+        self.body = None if body is None or inside else body
+        self.parent = self.body.getparent() if self.body is not None else None
+        self.placeholder = etree.Element("div")
+
+    def __enter__(self):
+        if self.parent is not None:
+            self.parent.replace(self.body, self.placeholder)
+
+    def __exit__(self, *exc):
+        if self.parent is not None:
+            self.parent.replace(self.placeholder, self.body)
+
+
+def read_fields(doc, table, warnings, article) -> dict:
+    """Every field but the body, by the generation's selector table."""
+
+    def get(name):
+        return pick(doc, table[name], name, warnings, article)
+
+    title = pick_text(doc, table["title"], "title", warnings, article, text_of)
+    if not title:
+        title = head_title(doc)
+        if title:
+            warnings.append("title-fallback: head-title")
+    date = next(filter(None, map(date_of, get("date"))), None)
+    found = get("location")
+    location = location_text(found[0]) if found else None
+    delivery = delivery_text(pick_text(doc, table["delivery"], "delivery", warnings, article,
+                                       value_text))
+    lists = {name: pick_list(doc, table[name], name, warnings, article, items_of)
+             for name in ("speakers", "topics", "components")}
+    updated = next(filter(None, map(date_of, get("updated"))), None)
+    return dict(title=title, date=date, location=location, delivery=delivery, **lists,
+                updated=updated)
+
+
 def assemble(
     doc, url: str, generation: str, module, warnings: list[str], *, truncated: bool = False,
 ):
     """The record of a Drupal page, from the generation module's SELECTORS and ARTICLE."""
     table, optional = module.SELECTORS, module.OPTIONAL
     article = find_article(doc, module, warnings)
-
-    def get(name):
-        return pick(doc, table[name], name, warnings, article)
-
-    def first_text(name, text=value_text):
-        return pick_text(doc, table[name], name, warnings, article, text)
-
-    title = first_text("title", text_of)
-    if not title:
-        title = head_title(doc)
-        if title:
-            warnings.append("title-fallback: head-title")
-
-    date = None
-    for node in get("date"):
-        date = date_of(node)
-        if date:
-            break
-
-    location = None
-    found = get("location")
-    if found:
-        location = location_text(found[0])
-
-    delivery = delivery_text(first_text("delivery"))
-    speakers, topics, components = (
-        pick_list(doc, table[name], name, warnings, article, items_of)
-        for name in ("speakers", "topics", "components")
-    )
-    updated = next(filter(None, map(date_of, get("updated"))), None)
-
-    # Body last: the fallback path removes chrome from the document.
-    bodies = get("body")
+    body_warnings: list[str] = []  # said after the fields', as they always were
+    bodies = pick(doc, table["body"], "body", body_warnings, article)
     body = bodies[0] if bodies else None
+    with set_aside(body, article):
+        fields = read_fields(doc, table, warnings, article)
+    warnings.extend(body_warnings)
+
     # On a truncated page a missing body field means the text never arrived: guessing
     # a body from what did arrive would pass chrome off as speech.
     if body is None and not truncated:
@@ -141,29 +160,14 @@ def assemble(
         if body is not None:
             warnings.append("body-fallback: densest-block")
     paragraphs = clean.paragraphs(body) if body is not None else []
-    delivery = split_delivery(paragraphs, delivery)
+    fields["delivery"] = split_delivery(paragraphs, fields["delivery"])
+    title = fields.pop("title")
     if paragraphs and title and paragraphs[0] == title:
         paragraphs.pop(0)
 
-    for name, value in (
-        ("date", date), ("speakers", speakers), ("components", components),
-        ("location", location), ("topics", topics), ("delivery", delivery),
-        ("updated", updated),
-    ):
-        if not value and name not in optional:
+    for name in ("date", "speakers", "components", "location", "topics", "delivery", "updated"):
+        if not fields[name] and name not in optional:
             warnings.append(f"{name}-missing: no value found")
 
-    return Speech(
-        url=url,
-        generation=generation,
-        title=title or "",
-        date=date,
-        location=location,
-        delivery=delivery,
-        speakers=speakers,
-        components=components,
-        topics=topics,
-        updated=updated,
-        paragraphs=paragraphs,
-        warnings=warnings,
-    )
+    return Speech(url=url, generation=generation, title=title or "", paragraphs=paragraphs,
+                  warnings=warnings, **fields)
