@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+from corpus.errors import NotASpeech
 from corpus.extract import extract
 from corpus.extract.families import class_tokens, label_key, strip_label
 from tests import variants as V
@@ -115,3 +116,15 @@ def test_a_line_with_a_date_among_other_words_is_not_a_date_line():
     speech = extract(page.replace(shown, b"Posted to the site on " + shown, 1), record["url"])
     assert speech.date is None
     assert "date-missing: no value found" in speech.warnings
+
+
+@pytest.mark.parametrize("gen", ["current", "drupal7"])
+def test_a_node_of_another_type_in_core_markup_is_refused(gen):
+    record = next(r for r in V.eval_records() if r["generation"] != "archive")
+    family = next(f for f in V.FAMILIES[gen] if f.article == "node--type-speech")
+    page = V.render(record, family, gen).replace(b"node--type-speech", b"node--type-press-release")
+    if gen == "current":
+        page = page.replace(b'data-content-type="speech"', b'data-content-type=""')
+    with pytest.raises(NotASpeech) as info:
+        extract(page, record["url"])
+    assert "press-release" in str(info.value)
