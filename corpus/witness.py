@@ -1,66 +1,222 @@
-"""Second witnesses (DESIGN Decision 11): what discovery said about a speech vs the page.
+"""A second witness for a speech's fields: what discovery sources said about it.
 
-The page's value wins; a field the page lacks is filled from a witness (warning
-`<field>-from-<source>`); a disagreement keeps the page's value and warns
-`<field>-disagrees-<source>`. Dates agree when equal as ISO dates, titles when equal
-after whitespace and quote normalisation.
+DESIGN.md Decision 11. A witness is a dict from one discovery source:
+
+    {"source": "listing" | "api" | "feed" | "sitemap",
+     "title": ..., "date": ..., "components": [...], "location": ..., "uuid": ..., "lastmod": ...}
+
+(any subset). `reconcile` compares the page's record with them: the page's value wins;
+a field the page lacks is filled from the first witness that has it (warning
+`<field>-from-<source>`); a field on which page and witness differ keeps the page's
+value (warning `<field>-disagrees-<source>`). Compared fields: title, date, components,
+location; `paragraphs` and the other fields are never filled. How values are compared:
+
+- date: equal as ISO dates. A witness may give an ISO date or timestamp, an RFC 2822
+  date (a feed's pubDate), Unix seconds (taken in UTC) or a written date.
+- title: equal after HTML entities are decoded, curly quotes and dashes made plain and
+  whitespace collapsed. Case counts: "Remarks" and "remarks" differ.
+- components: equal as sets of names normalised like titles (sources list them in
+  different orders).
+- location: the witness's parts (comma-separated, or the API's locality,
+  administrative_area and country) must be the page's parts, in order, after the same
+  normalisation. A two-letter country code is compared only when the page shows one.
+
+Pure: no Scrapy, no I/O. Crawls keep the witnesses with the fetch and count the
+agreement per field (`tally`); `alarm` says when the site's markup may have changed.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import copy
+import datetime as dt
 import html
 import re
+from collections.abc import Iterable
+from email.utils import parsedate_to_datetime
 
-COMPARED = ("title", "date", "location", "components")
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                         "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+from corpus.extract.fields import parse_date
+from corpus.record import Speech
+
+FIELDS = ("title", "date", "components", "location")
+STATUSES = ("agree", "disagree", "filled")
+ALARM_SHARE = 0.10  # more than this share of witnessed speeches disagreeing is an alarm
+
+_QUOTES = str.maketrans({
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'",
+    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
+})
+_COUNTRY_NAMES = {"US": "United States"}  # the API's code for the one country it names
 
 
-def _norm(value):
-    if value is None:
+def normal_text(value) -> str:
+    """Entities decoded, quotes and dashes plain, whitespace collapsed; case kept."""
+    text = html.unescape(str(value))
+    return " ".join(text.translate(_QUOTES).split())
+
+
+def normal_date(value) -> str | None:
+    """An ISO date from whatever form a source gives it in; None if unreadable."""
+    if value is None or value == "":
         return None
-    if isinstance(value, (list, tuple)):
-        return [_norm(v) for v in value]
-    text = html.unescape(str(value)).translate(_QUOTES)
-    return re.sub(r"\s+", " ", text).strip()
+    if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().isdigit()):
+        return dt.datetime.fromtimestamp(int(value), dt.timezone.utc).date().isoformat()
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    text = str(value).strip()
+    if re.match(r"^[A-Za-z]{3}, \d{1,2} [A-Za-z]{3} \d{4}", text):
+        try:
+            return parsedate_to_datetime(text).date().isoformat()
+        except (TypeError, ValueError):
+            return None
+    return parse_date(text)
 
 
-def _agree(name: str, page, said) -> bool:
-    if name == "components":  # order is the page's; membership is what a witness says
-        return sorted(_norm(page)) == sorted(_norm(said))
-    if name == "location":  # the API gives "Washington, DC"; the page adds the country
-        return _norm(page).lower().startswith(_norm(said).lower())
-    return _norm(page) == _norm(said)
+def location_parts(value) -> list[str]:
+    """A location as its normalised parts: 'Washington, DC, United States' or a dict."""
+    if not value:
+        return []
+    if isinstance(value, dict):
+        country = value.get("country") or ""
+        raw = [value.get("locality"), value.get("administrative_area"),
+               _COUNTRY_NAMES.get(country, country)]
+    else:
+        raw = str(value).split(",")
+    return [normal_text(part) for part in raw if part and normal_text(part)]
 
 
-def _empty(value) -> bool:
-    return value is None or value == "" or value == []
+def _missing(value) -> bool:
+    return value is None or value == "" or value == [] or value == ()
 
 
-def reconcile(speech, witnesses: list[dict]):
-    """(speech, warnings, agreement): agreement maps a field to (verdict, source), the
-    verdict one of agree | disagree | filled."""
+def _agrees(field: str, page, witness) -> bool | None:
+    """True/False, or None when the witness's value cannot be read."""
+    if field == "date":
+        theirs = normal_date(witness)
+        return None if theirs is None else normal_date(page) == theirs
+    if field == "title":
+        return normal_text(page) == normal_text(witness)
+    if field == "components":
+        if isinstance(witness, str):
+            witness = [witness]
+        names = [w.get("name") if isinstance(w, dict) else w for w in witness]
+        return {normal_text(c) for c in page} == {normal_text(n) for n in names if n}
+    ours, theirs = location_parts(page), location_parts(witness)
+    if theirs and re.fullmatch(r"[A-Z]{2}", theirs[-1]) and theirs[-1] not in ours:
+        ours, theirs = ours[: len(theirs) - 1], theirs[:-1]  # a code the page spells out
+    return ours == theirs
+
+
+def _fill_value(field: str, witness):
+    if field == "date":
+        return normal_date(witness)
+    if field == "title":
+        return normal_text(witness)
+    if field == "components":
+        items = [witness] if isinstance(witness, str) else witness
+        return [normal_text(w.get("name") if isinstance(w, dict) else w) for w in items]
+    return ", ".join(location_parts(witness)) or None
+
+
+def reconcile(speech: Speech, witnesses: list[dict]) -> tuple[Speech, list[str], dict]:
+    """(record, new warnings, agreement per field) after hearing the witnesses.
+
+    The record returned is a copy: fields the page lacked filled, the new warnings
+    appended to its own. Agreement: {"date": "agree" | "disagree" | "filled" |
+    "unreadable", ...} for each field some witness spoke to; one disagreeing witness
+    makes it "disagree"."""
+    record = copy.deepcopy(speech)
     warnings: list[str] = []
-    agreement: dict[str, tuple[str, str]] = {}
-    changes = {}
-    for name in COMPARED:
+    agreement: dict[str, str] = {}
+    for field in FIELDS:
         for witness in witnesses:
-            said = witness.get(name)
-            if _empty(said):
+            value = witness.get(field)
+            if _missing(value):
                 continue
-            source = witness.get("source") or "discovery"
-            page = changes.get(name, getattr(speech, name))
-            if _empty(page):
-                changes[name] = list(said) if isinstance(said, list) else said
-                warnings.append(f"{name}-from-{source}: {said}")
-                agreement[name] = ("filled", source)
-            elif _agree(name, page, said):
-                agreement[name] = ("agree", source)
-            else:
-                warnings.append(f"{name}-disagrees-{source}: page {page!r}, {source} {said!r}")
-                agreement[name] = ("disagree", source)
-            break  # the first witness that speaks to a field is its witness
-    if changes:
-        speech = dataclasses.replace(speech, **changes)
-    return speech, warnings, agreement
+            source = witness.get("source") or "unknown"
+            status = _hear(record, field, value, source, warnings)
+            previous = agreement.get(field)
+            if previous is None or STATUS_RANK[status] > STATUS_RANK[previous]:
+                agreement[field] = status
+    record.warnings = list(record.warnings) + warnings
+    return record, warnings, agreement
+
+
+STATUS_RANK = {"agree": 0, "unreadable": 1, "filled": 2, "disagree": 3}
+
+
+def _hear(record: Speech, field: str, value, source: str, warnings: list[str]) -> str:
+    if _missing(getattr(record, field)):
+        filled = _fill_value(field, value)
+        if _missing(filled):
+            warnings.append(f"{field}-unreadable-{source}: {str(value)[:80]}")
+            return "unreadable"
+        setattr(record, field, filled)
+        warnings.append(f"{field}-from-{source}: {_shown(filled)}")
+        return "filled"
+    verdict = _agrees(field, getattr(record, field), value)
+    if verdict is None:
+        warnings.append(f"{field}-unreadable-{source}: {str(value)[:80]}")
+        return "unreadable"
+    if verdict:
+        return "agree"
+    warnings.append(f"{field}-disagrees-{source}: page {_shown(getattr(record, field))},"
+                    f" {source} {_shown(value)}")
+    return "disagree"
+
+
+def _shown(value) -> str:
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(v.get("name", "") if isinstance(v, dict) else str(v) for v in value)
+    elif isinstance(value, dict):
+        value = ", ".join(location_parts(value))
+    return repr(str(value)[:80])
+
+
+# ------------------------------------------------------------------ crawl summaries
+
+_WITNESS_WARNING = re.compile(r"^(\w+)-(disagrees|from)-(\w+):")
+
+
+def tally(outcomes: Iterable[tuple[dict, list[str]]]) -> dict:
+    """Counts per field over many speeches' (agreement, warnings):
+    {"date": {"agree": 298, "disagree": 2, "filled": 0, "unreadable": 0,
+              "witnessed": 300, "by_source": {"listing": 2}}}."""
+    counts: dict = {}
+    for agreement, warnings in outcomes:
+        for field, status in agreement.items():
+            entry = counts.setdefault(field, {s: 0 for s in (*STATUSES, "unreadable")}
+                                      | {"witnessed": 0, "by_source": {}})
+            entry[status] += 1
+            entry["witnessed"] += 1
+        for warning in warnings:
+            m = _WITNESS_WARNING.match(warning)
+            if m and m.group(1) in counts:
+                by = counts[m.group(1)]["by_source"]
+                by[m.group(3)] = by.get(m.group(3), 0) + 1
+    return counts
+
+
+def summary_lines(counts: dict) -> list[str]:
+    """'date: 298 agree, 2 disagree, 0 filled' per field, in FIELDS order."""
+    return [
+        f"{field}: " + ", ".join(f"{counts[field][s]} {s}" for s in STATUSES)
+        for field in FIELDS if field in counts
+    ]
+
+
+def alarm(counts: dict, share: float = ALARM_SHARE) -> str | None:
+    """One line when a field disagrees with, or had to be filled from, its witness on
+    more than `share` of the speeches witnessed for it; else None."""
+    for field in FIELDS:
+        entry = counts.get(field)
+        if not entry or not entry["witnessed"]:
+            continue
+        bad = entry["disagree"] + entry["filled"]
+        if bad / entry["witnessed"] > share:
+            source = max(entry["by_source"], key=entry["by_source"].get, default="its witness")
+            verb = "disagrees with" if entry["disagree"] >= entry["filled"] else "was missing, filled from"
+            source = source if source == "its witness" else f"the {source}"
+            return (f"the site's markup may have changed: {field} {verb} {source}"
+                    f" on {bad} of {entry['witnessed']} speeches")
+    return None

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Extraction benchmark: accuracy on the eval pages, pages/s, and a 20 MB page.
+"""Extraction benchmark: accuracy on the eval pages and their markup variants, pages/s,
+and a 20 MB page.
 
     python scripts/bench_extract.py [--rounds 200]
 
@@ -43,6 +44,15 @@ def main() -> None:
         total += len(FIELDS)
         pages_ok += hits == len(FIELDS)
 
+    # The same records in markup we were not built against (tests/variants.py).
+    from tests.variants import variants
+
+    variant_pages = variant_ok = 0
+    for _, page, expected in variants():
+        got = extract(page, expected["url"]).to_dict()
+        variant_pages += 1
+        variant_ok += all(got[f] == expected[f] for f in ["generation", *FIELDS])
+
     start = time.perf_counter()
     for _ in range(args.rounds):
         for html, expected in cases:
@@ -77,6 +87,7 @@ def main() -> None:
         ("eval pages", len(cases)),
         ("pages exactly right", f"{pages_ok}/{len(cases)}"),
         ("fields right", f"{fields_ok}/{total} ({fields_ok / total:.1%})"),
+        ("markup variants exactly right", f"{variant_ok}/{variant_pages}"),
         ("extraction pages/s", f"{n / elapsed:,.0f}"),
         ("extraction MB/s", f"{size / elapsed / 1e6:,.1f}"),
         ("ms per page", f"{elapsed / n * 1000:.2f}"),

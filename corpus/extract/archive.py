@@ -92,9 +92,10 @@ def delivery_from_title(title: str) -> str | None:
     return clean.collapse(m.group(1)) if m else None
 
 
-def _header_end(blocks) -> int:
+def _header_end(blocks, title: str | None = None) -> int:
     """Index after the header: up to a date line among the first short blocks, or the
-    run of centred/bold blocks; editorial notes right after it belong to it too."""
+    run of centred/bold blocks; editorial notes right after it belong to it too, and so
+    do centred title and place lines after a date that opens the header."""
     end = 0
     for i, (owner, text) in enumerate(blocks[:HEADER_SCAN]):
         if len(text.split()) > HEADER_MAX_WORDS:
@@ -104,6 +105,10 @@ def _header_end(blocks) -> int:
     if not end:
         while end < len(blocks) and _centred_or_bold(blocks[end][0]):
             end += 1
+    while end < len(blocks) and _centred_or_bold(blocks[end][0]) and (
+        blocks[end][1] == title or PLACE.match(blocks[end][1])
+    ):
+        end += 1
     while end < len(blocks) and NOTE.match(blocks[end][1]):
         end += 1
     return end
@@ -119,7 +124,7 @@ def parse(doc, url: str, warnings: list[str]) -> Speech:
         blocks.append((owner, text))
 
     title = head_title(doc)
-    end = _header_end(blocks)
+    end = _header_end(blocks, title)
     header = [text for _, text in blocks[:end]]
     if not title:
         title = header[0] if header else None

@@ -92,11 +92,11 @@ def pick(root, rules, field: str, warnings: list[str], scope=None):
     """Nodes matched by the first rule that matches something; warn when a fallback did.
 
     Rules starting with "." are relative to `scope` (the speech's article element: a
-    search of it, not of the whole page) and skipped when there is none; others, and
-    callable rules, search from `root`."""
+    search of it, not of the whole page) and skipped when there is none; others search
+    from `root`; callable rules get the scope, else the root."""
     for index, (name, rule) in enumerate(rules):
         if callable(rule):
-            nodes = rule(root)
+            nodes = rule(scope if scope is not None else root)
         elif rule.startswith("."):
             nodes = compiled(rule)(scope) if scope is not None else []
         else:
@@ -109,52 +109,20 @@ def pick(root, rules, field: str, warnings: list[str], scope=None):
     return []
 
 
-def pick_text(root, rules, field, warnings, scope=None) -> str | None:
+def pick_text(root, rules, field, warnings, scope=None, text=text_of) -> str | None:
     found = pick(root, rules, field, warnings, scope)
-    return text_of(found[0]) if found else None
+    return text(found[0]) if found else None
 
 
-def pick_list(root, rules, field, warnings, scope=None) -> list[str]:
-    seen, items = set(), []
+def pick_list(root, rules, field, warnings, scope=None, items=None) -> list[str]:
+    """Distinct values of the matched nodes, in page order; `items` splits a node."""
+    seen, out = set(), []
     for node in pick(root, rules, field, warnings, scope):
-        value = text_of(node)
-        if value not in seen:
-            seen.add(value)
-            items.append(value)
-    return items
-
-
-class labelled:
-    """Rule for the items of a field shown as "Label" / "Label:" (any generation):
-    the elements after a field-label, their field items or list items, else their text."""
-
-    ITEMS = (
-        f".//*[({has_class('field-item')} or {has_class('field__item')} or self::li)"
-        f" and not(.//*[{has_class('field-item')} or {has_class('field__item')} or self::li])]"
-    )
-
-    def __init__(self, *labels: str):
-        self.labels = {label.lower() for label in labels}
-
-    def __call__(self, root):
-        found = []
-        for label in root.xpath(
-            ".//*[contains(@class,'field-label') or contains(@class,'field__label')]"
-        ):
-            if collapse(text_of(label).replace(":", " ")).lower() not in self.labels:
-                continue
-            for sibling in label.itersiblings():
-                found.extend(sibling.xpath(self.ITEMS) or [sibling])
-        return found
-
-
-def location_text(node) -> str | None:
-    """Visible location parts joined by ", " ("Washington, DC" + "United States")."""
-    if isinstance(node, str):
-        return collapse(node) or None
-    parts = [collapse(t) for t in block_texts(node)]
-    parts = [p.strip(" ,") for p in parts if p and p.lower() != "location"]
-    return ", ".join(p for p in parts if p) or None
+        for value in items(node) if items else [text_of(node)]:
+            if value and value not in seen:
+                seen.add(value)
+                out.append(value)
+    return out
 
 
 def delivery_text(value: str | None) -> str | None:

@@ -133,6 +133,14 @@ def generation(doc, url: str, warnings: list[str]) -> str | None:
     return None
 
 
+_NODE_TYPE = re.compile(r"(?:^|\s)node--type-([\w-]+)")
+
+
+def _node_types(doc) -> list[str]:
+    """Types named by Drupal 8+ core article classes: `node--type-speech`."""
+    return [m[1] for c in doc.xpath("//article/@class") for m in _NODE_TYPE.finditer(c)]
+
+
 def refuse_non_speech(doc, gen: str) -> None:
     """Raise NotASpeech for a node page of another type, or a listing."""
     if gen == "current":
@@ -141,7 +149,7 @@ def refuse_non_speech(doc, gen: str) -> None:
             c.split("content-type-", 1)[1].split()[0]
             for c in doc.xpath("//article/@class")
             if "content-type-" in c
-        ]
+        ] + _node_types(doc)
         kinds = [k for k in kinds if k]
         if kinds and "speech" not in kinds:
             raise NotASpeech(f"a current-site '{kinds[0]}' page, not a speech")
@@ -152,12 +160,12 @@ def refuse_non_speech(doc, gen: str) -> None:
         types = [
             c.split("node--", 1)[1].split()[0]
             for c in nodes
-        ]
+        ] + _node_types(doc)
         if types and "speech" not in types:
             raise NotASpeech(f"a Drupal 7 '{types[0]}' page, not a speech")
-        if not doc.xpath("//article[contains(@class,'node--speech')]") and doc.xpath(
-            LISTING_XPATH
-        ):
+        if "speech" not in types and not doc.xpath(
+            "//article[contains(@class,'node--speech')]"
+        ) and doc.xpath(LISTING_XPATH):
             raise NotASpeech("a listing page, not a speech")
 
 

@@ -39,10 +39,12 @@ FAULT_PATHS = "speech,listing,api,feed,sitemap,archive_index"
               show_default=True)
 @click.option("--slow-seconds", default=1.0, show_default=True, type=float)
 @click.option("--fault-seed", default=0, show_default=True, type=int)
+@click.option("--markup", type=click.Choice(["standard", "altered"]), default="standard", show_default=True,
+              help="'altered': speech pages whose date slot shows another date (tests the witness alarm).")
 @click.option("--log/--no-log", "log_requests", default=False, help="Print every request on stderr.")
 def replica_command(speeches, port, host, seed, crawl_delay, disallow, no_api, gone_status, aliases,
                     sitemap_archive, no_feed, fault_rate, fault_kinds, fault_paths, max_faults_per_url,
-                    retry_after, retry_after_form, slow_seconds, fault_seed, log_requests):
+                    retry_after, retry_after_form, slow_seconds, fault_seed, markup, log_requests):
     """Serve a local replica of justice.gov until Ctrl-C.
 
     The first line on stdout is the base URL; point a crawl at it, e.g.
@@ -65,7 +67,7 @@ def replica_command(speeches, port, host, seed, crawl_delay, disallow, no_api, g
         speeches, seed=seed, host=host, port=port, crawl_delay=crawl_delay, disallow=disallow,
         api=not no_api, faults=faults, gone_status=gone_status if gone_status == "alternate" else int(gone_status),
         aliases=aliases, sitemap_archive=sitemap_archive, feed=not no_feed,
-        log_stream=sys.stderr if log_requests else None,
+        log_stream=sys.stderr if log_requests else None, markup=markup,
     )
     try:
         replica.start()

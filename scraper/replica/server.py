@@ -224,11 +224,12 @@ class Replica:
         page_size: int = 25,
         feed: bool = True,
         log_stream=None,
+        markup: str = "standard",
     ):
         self.site = Site(
             speeches, seed, crawl_delay=crawl_delay, disallow=disallow, api=api,
             gone_status=gone_status, aliases=aliases, sitemap_archive=sitemap_archive,
-            page_size=page_size, feed=feed,
+            page_size=page_size, feed=feed, markup=markup,
         )
         self.faults_state = FaultState(_as_faults(faults))
         self.host, self.port = host, port
@@ -325,7 +326,8 @@ class Replica:
                                 footer=footer, seed=seed, generations=generations)
 
     def configure(self, **settings):
-        """Change crawl_delay, disallow, api, feed, gone_status or sitemap_archive at run time."""
+        """Change crawl_delay, disallow, api, feed, gone_status, sitemap_archive or markup
+        ("standard" | "altered") at run time."""
         self.site.configure(**settings)
 
     # ------------------------------------------------------------------ faults
@@ -421,7 +423,8 @@ class Replica:
                 self.configure(**data)
             site = self.site
             return {"crawl_delay": site.crawl_delay, "disallow": list(site.disallow), "api": site.api,
-                    "feed": site.feed, "gone_status": site.gone_status, "sitemap_archive": site.sitemap_archive}
+                    "feed": site.feed, "gone_status": site.gone_status, "sitemap_archive": site.sitemap_archive,
+                    "markup": site.markup}
         if name == "shutdown" and method == "POST":
             return {"ok": True}
         raise KeyError(f"{method} {CONTROL}{name}")

@@ -42,6 +42,10 @@ API_MAX_PAGESIZE = 50
 API_DEFAULT_PAGESIZE = 20
 NOTICE = "Speeches published before January 20, 2025 can be found in the Archives"
 GONE_STATUSES = (404, 410, "alternate")
+# "altered": Drupal speech pages whose date slot shows another date than the speech's,
+# as a site redesign might; the listing, API and feed still tell the true date, so a
+# crawl that checks its witnesses must raise the alarm (docs/replica.md).
+MARKUPS = ("standard", "altered")
 
 
 @dataclass
@@ -95,7 +99,10 @@ class Site:
         sitemap_archive: bool = False,
         page_size: int = LISTING_PAGE_SIZE,
         feed: bool = True,
+        markup: str = "standard",
     ):
+        if markup not in MARKUPS:
+            raise ValueError(f"markup must be one of {', '.join(MARKUPS)}")
         if not 1 <= speeches <= 1_000_000:
             raise ValueError("speeches must be between 1 and 1,000,000")
         self.seed = seed
@@ -106,6 +113,7 @@ class Site:
         self.gone_status = gone_status
         self.sitemap_archive = sitemap_archive
         self.feed = feed
+        self.markup = markup
         self.page_size = page_size
         self.lock = threading.RLock()
         self.speeches: list[Speech] = []
@@ -307,7 +315,7 @@ class Site:
             s.updated = dt.datetime.fromtimestamp(ts, dt.timezone.utc).date()
 
     def configure(self, **settings):
-        allowed = {"crawl_delay", "disallow", "api", "gone_status", "sitemap_archive", "feed"}
+        allowed = {"crawl_delay", "disallow", "api", "gone_status", "sitemap_archive", "feed", "markup"}
         unknown = set(settings) - allowed
         if unknown:
             raise ValueError(f"unknown settings: {sorted(unknown)}")
@@ -317,6 +325,8 @@ class Site:
                     value = tuple(value)
                 if name == "gone_status" and value not in GONE_STATUSES:
                     raise ValueError("gone_status must be 404, 410 or 'alternate'")
+                if name == "markup" and value not in MARKUPS:
+                    raise ValueError(f"markup must be one of {', '.join(MARKUPS)}")
                 setattr(self, name, value)
             self._cache.clear()
 
@@ -385,14 +395,14 @@ class Site:
             page = self.t_current.render(
                 HEAD_TITLE=f"Office of Public Affairs | {html.escape(title, quote=False)} | United States Department of Justice",
                 TITLE=html.escape(title), CANONICAL=s.url, CONTENT_TYPE="speech",
-                MAIN=synth.current_article(s, title, body, s.updated),
+                MAIN=self._altered(s, synth.current_article(s, title, body, s.updated)),
             )
             return Page(200, body=page.encode("utf-8"), last_modified=lm, kind="speech")
         if s.generation == "drupal7":
             page = self.t_drupal7.render(
                 HEAD_TITLE=f"{html.escape(title, quote=False)} | OPA | Department of Justice",
                 TITLE=html.escape(title), TITLE_Q=quote(title), CANONICAL=s.url,
-                MAIN=synth.drupal7_article(s, title, body, s.updated),
+                MAIN=self._altered(s, synth.drupal7_article(s, title, body, s.updated)),
             )
             return Page(200, body=page.encode("utf-8"), last_modified=lm, kind="speech")
         page = self.t_archive.render(TITLE=html.escape(title, quote=False), MAIN=synth.archive_main(s, title, body))
@@ -400,6 +410,9 @@ class Site:
             page = page.replace("</body>", f"<!-- page revision {s.chrome} -->\n</body>", 1)
         return Page(200, "text/html; charset=iso-8859-1", page.encode("cp1252", "xmlcharrefreplace"),
                     lm, "speech")
+
+    def _altered(self, s: Speech, article: str) -> str:
+        return synth.shift_date(s, article) if self.markup == "altered" else article
 
     def robots(self) -> Page:
         lines = [

@@ -598,6 +598,17 @@ def drupal7_article(s: Speech, title: str, body: str, updated: dt.date) -> str:
     return "".join(out)
 
 
+def shift_date(s: Speech, article: str) -> str:
+    """The article with its date slot showing another day (1-27 days later): the
+    markup a witness check must catch ("altered" markup)."""
+    other = s.date + dt.timedelta(days=1 + s.index % 27)
+    for old, new in ((long_date(s.date), long_date(other)),
+                     (f'datetime="{s.date.isoformat()}', f'datetime="{other.isoformat()}'),
+                     (f'content="{eastern_midnight(s.date)}"', f'content="{eastern_midnight(other)}"')):
+        article = article.replace(old, new, 1)
+    return article
+
+
 def archive_main(s: Speech, title: str, body: str) -> str:
     day = s.date
     if s.header == "date-only":
