@@ -34,7 +34,7 @@ class Entry:
     source: str = ""
     title: str | None = None
     components: list[str] = field(default_factory=list)
-    location: str | None = None
+    location: str | dict | None = None
 
     def meta(self) -> dict:
         return {k: v for k, v in (("date", self.date), ("lastmod", self.lastmod),
@@ -195,12 +195,14 @@ def _api_entry(item, url: str) -> Entry | None:
     )
 
 
-def _api_location(value) -> str | None:
-    """"Washington, DC" from the API's address parts (the page adds the country)."""
+def _api_location(value) -> dict | None:
+    """The API's address parts (locality, administrative_area, country code), kept as
+    they are: corpus.witness compares them part by part with the page's location."""
     if not isinstance(value, dict):
         return None
-    parts = [value.get("locality"), value.get("administrative_area")]
-    return ", ".join(p for p in parts if isinstance(p, str) and p.strip()) or None
+    parts = {k: value.get(k) for k in ("locality", "administrative_area", "country")
+             if isinstance(value.get(k), str) and value.get(k).strip()}
+    return parts or None
 
 
 def api_int(resultset: dict, key: str, default: int) -> int:

@@ -118,8 +118,10 @@ class PageWrites:
                 self._log(fetch, Outcome.FAILED, sid, now, reason=reason,
                           version=row["version"] if row else None)
             return PageResult(Outcome.FAILED, sid, row["version"] if row else None, reason)
-        speech, witness_warnings, agreement = reconcile(speech, witnesses or [])
-        warnings = list(speech.warnings or []) + witness_warnings
+        speech, _, verdicts = reconcile(speech, witnesses or [])
+        source = (witnesses or [{}])[0].get("source") or "witness"
+        agreement = {name: (verdict, source) for name, verdict in verdicts.items()}
+        warnings = list(speech.warnings or [])  # reconcile appended the witness's
         with self._tx():
             now = self._now()
             self._store_raw(raw_sha, body, compressed, now)
