@@ -46,7 +46,8 @@ def demo_command(db_path, speeches, seed, report_path, progress):
 
     \b
     Example:
-      doj-speeches demo --speeches 100 --db demo.db && doj-speeches stats --db demo.db
+      doj-speeches demo
+      doj-speeches search '"Justice Department"'
     """
     from corpus.errors import UserError
     from scraper.replica import Replica
