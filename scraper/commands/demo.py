@@ -136,12 +136,12 @@ def demo_examples(corpus) -> list[str]:
 
 
 def frequent_phrase(corpus, sample: int = 300) -> str | None:
-    """The two-word phrase (words of 4+ letters) found in the most speeches, checked
+    """The two-word phrase (words of 5+ letters) found in the most speeches, checked
     against the full-text index; None for an empty corpus."""
     counts: Counter = Counter()
     for (text,) in corpus.conn.execute("SELECT text FROM speeches LIMIT ?", (sample,)):
         words = re.findall(r"[a-z]+", (text or "").lower())
-        counts.update({(a, b) for a, b in zip(words, words[1:]) if len(a) > 3 and len(b) > 3})
+        counts.update({(a, b) for a, b in zip(words, words[1:]) if len(a) > 4 and len(b) > 4})
     for (a, b), _ in counts.most_common(5):
         phrase = f"{a} {b}"
         if corpus.search(f'"{phrase}"', 1).total:

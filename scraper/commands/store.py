@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
+from pathlib import Path
 
 import click
 
@@ -320,8 +321,8 @@ def export_command(db_path, fmt, out_dir, as_of, since, until, force):
     if data["rows"] == 0:  # an empty release is legal, but rarely what was meant
         click.echo(f"0 speeches match (as of {as_of or 'now'}, since {since or '-'},"
                    f" until {until or '-'})", err=True)
-    click.echo(f"wrote {data['rows']} speeches to {out_dir}/{data['name']}"
-               f" and {out_dir}/manifest.json")
+    out = Path(out_dir)
+    click.echo(f"wrote {data['rows']} speeches to {out / data['name']} and {out / 'manifest.json'}")
 
 
 def register(group: click.Group) -> None:
