@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from corpus.errors import UserError
-from corpus.moments import parse_date, parse_moment
+from corpus.moments import option_date, parse_moment
 from corpus.store import Corpus
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -51,18 +51,22 @@ FILE_STEM = "speeches"
 
 
 def export(corpus: Corpus, fmt: str, out_dir, *, as_of=None, since=None, until=None,
-           generated_at: str | None = None) -> dict:
-    """Write `speeches.<fmt>` and `manifest.json` into `out_dir`; return the manifest."""
+           generated_at: str | None = None, force: bool = False) -> dict:
+    """Write `speeches.<fmt>` and `manifest.json` into `out_dir`; return the manifest.
+
+    A folder that is not empty is refused unless `force`: then the files of the export
+    its manifest.json describes are removed first, and anything else found there is
+    listed in the new manifest (`other_files`), so the manifest tells what the folder holds.
+    """
     if fmt == "warc":  # the raw pages, not the records: corpus/warc.py
-        return _export_warc(corpus, out_dir, as_of, since, until, generated_at)
+        return _export_warc(corpus, out_dir, as_of, since, until, generated_at, force)
     if fmt not in FORMATS:
         raise UserError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
     moment = parse_moment(as_of) if as_of is not None else None
-    since = parse_date(since, "--since date") if since is not None else None
-    until = parse_date(until, "--until date") if until is not None else None
+    since, until = option_date(since, "--since"), option_date(until, "--until")
     if since and until and since > until:
         raise UserError(f"--since {since} is after --until {until}")
-    out = _out_dir(out_dir)
+    out = _out_dir(out_dir, force)
     records = corpus.records(as_of=moment, since=since, until=until)
     crawl_ids: set[int] = set()
     extractors: set[str] = set()
@@ -92,6 +96,8 @@ def export(corpus: Corpus, fmt: str, out_dir, *, as_of=None, since=None, until=N
         "format": fmt,
         "files": [{"name": name, "rows": rows, "bytes": path.stat().st_size,
                    "sha256": _sha256(path)}],
+        "other_files": _others(out, {name, "manifest.json"}),
+        "other_files_note": "found in the folder, not written by this export",
         "as_of": moment,
         "as_of_note": ("records as the corpus held them at this moment (UTC)" if moment
                        else "the current record of every speech"),
@@ -118,12 +124,12 @@ def export(corpus: Corpus, fmt: str, out_dir, *, as_of=None, since=None, until=N
     return manifest
 
 
-def _export_warc(corpus: Corpus, out_dir, as_of, since, until, generated_at) -> dict:
+def _export_warc(corpus: Corpus, out_dir, as_of, since, until, generated_at, force) -> dict:
     from corpus.warc import write_warc
 
     if since is not None or until is not None:
         raise UserError("--since/--until select records: they do not apply to --format warc")
-    written = write_warc(corpus, _out_dir(out_dir), as_of=as_of)
+    written = write_warc(corpus, _out_dir(out_dir, force), as_of=as_of)
     manifest = {
         "dataset": "doj-speeches: raw justice.gov pages as fetched (WARC/1.1)",
         "generated_at": generated_at or corpus._now(), "format": "warc",
@@ -145,10 +151,15 @@ LIST_NOTES = {
 }
 
 
-def _out_dir(out_dir) -> Path:
+def _out_dir(out_dir, force: bool) -> Path:
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out} exists and is not a directory")
+    if out.is_dir() and any(out.iterdir()):
+        if not force:
+            raise UserError(f"--out {out} is not empty: choose a new folder, or --force to"
+                            " replace the export in it")
+        _remove_previous(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -156,6 +167,32 @@ def _out_dir(out_dir) -> Path:
     if not os.access(out, os.W_OK):
         raise UserError(f"cannot write to {out}: permission denied")
     return out
+
+
+def _remove_previous(out: Path) -> None:
+    """Delete the files a previous export's manifest lists (only plain names, in `out`)."""
+    try:
+        old = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        names = [entry["name"] for entry in old.get("files", [])] + ["manifest.json"]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return  # no readable manifest: nothing is known to be ours; others are listed
+    for name in names:
+        target = out / str(name)
+        if target.parent == out and target.is_file():
+            target.unlink()
+
+
+def _others(out: Path, ours: set[str]) -> list[dict]:
+    found = []
+    for entry in sorted(out.iterdir()):
+        if entry.name in ours or entry.name.endswith(".tmp"):
+            continue
+        if entry.is_file():
+            found.append({"name": entry.name, "bytes": entry.stat().st_size,
+                          "sha256": _sha256(entry)})
+        else:
+            found.append({"name": entry.name + "/", "folder": True})
+    return found
 
 
 def _last_crawl(corpus: Corpus, moment: str | None) -> dict | None:

@@ -22,7 +22,11 @@ def format_moment(moment: datetime) -> str:
 
 
 def parse_date(value: str | date, what: str = "date") -> str:
-    """A calendar date `YYYY-MM-DD`, validated; returned as that string."""
+    """A calendar date `YYYY-MM-DD`, validated; returned as that string.
+
+    `what` names the value in the error; for a command's option use `option_date`, so
+    every command words a bad date the same way.
+    """
     if isinstance(value, date) and not isinstance(value, datetime):
         return value.isoformat()
     text = str(value).strip()
@@ -32,6 +36,14 @@ def parse_date(value: str | date, what: str = "date") -> str:
         return date.fromisoformat(text).isoformat()
     except ValueError:
         raise UserError(f"bad {what}: {value!r} (expected YYYY-MM-DD)") from None
+
+
+def option_date(value: str | date | None, option: str) -> str | None:
+    """The date given to a command option (`--since`): None stays None; a bad one is
+    "bad --since date: '2020' (expected YYYY-MM-DD)", the one wording of every command."""
+    if value is None:
+        return None
+    return parse_date(value, f"{option} date")
 
 
 def parse_moment(value: str | date | datetime) -> str:

@@ -83,3 +83,27 @@ def render(info: dict) -> list[str]:
         lines.append(f"  #{crawl['id']} {crawl['mode']:<10} {crawl['started'][:19]}Z"
                      f"  {state}  {_line(shown)}")
     return lines
+
+
+# `stats --format csv`: the summary flattened into one row per figure.
+SUMMARY_COLUMNS = ("section", "key", "value")
+
+
+def summary_rows(info: dict) -> list[dict]:
+    """section, key, value: counts keep their section (by_status, live, 40); each crawl is
+    a section of its own (crawl 3: mode, started, exit_status, outcome/new...)."""
+    rows = []
+    for section, value in info.items():
+        if section == "last_crawls":
+            continue
+        if isinstance(value, dict):
+            rows += [{"section": section, "key": k, "value": v} for k, v in value.items()]
+        else:
+            rows.append({"section": section, "key": "", "value": value})
+    for crawl in info["last_crawls"]:
+        section = f"crawl {crawl['id']}"
+        for key in ("mode", "started", "finished", "exit_status"):
+            rows.append({"section": section, "key": key, "value": crawl[key]})
+        rows += [{"section": section, "key": f"outcome/{k}", "value": v}
+                 for k, v in crawl["outcomes"].items()]
+    return rows

@@ -23,6 +23,7 @@ class Progress:
         self.started = time.monotonic()
         self.last_log = self.started
         self.call = None
+        self.fetch_mark = None  # (time, pages done) when discovery was first seen over
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -38,10 +39,30 @@ class Progress:
         done = sum(get(f"outcome/{o}", 0) for o in SPEECH_OUTCOMES)
         queued = get("scheduler/enqueued", 0) - get("scheduler/dequeued", 0)
         rate = done / max(time.monotonic() - self.started, 1e-6)
-        return (f"pages {done} done, {queued} queued | new {get('outcome/new', 0)}"
+        return (f"{self.position(done, rate, queued)} | new {get('outcome/new', 0)}"
                 f" changed {get('outcome/changed', 0)} unchanged {get('outcome/unchanged', 0)}"
                 f" 304 {get('outcome/not_modified', 0)} gone {get('outcome/gone', 0)}"
                 f" failed {get('outcome/failed', 0)} | {rate:.1f} pages/s")
+
+    def position(self, done: int, rate: float, queued: int) -> str:
+        """Where the run is: "N of TOTAL, ETA mm:ss" once discovery is over (the spider then knows how many
+        speeches its frontier holds: stats frontier/total, frontier/discovery_done);
+        before that, the total is unknown and the line says what it has."""
+        get = self.stats.get_value
+        total = get("frontier/total")
+        if total is None or not get("frontier/discovery_done"):
+            return f"pages {done} done, {queued} queued"
+        now = time.monotonic()
+        if self.fetch_mark is None:
+            self.fetch_mark = (now, done)
+        # The rate since discovery ended: discovery's own requests are not speech pages,
+        # so the run's overall rate would promise too late an end.
+        since, done_then = self.fetch_mark
+        if done > done_then and now > since:
+            rate = (done - done_then) / (now - since)
+        left = max(total - done, 0)
+        eta = _clock(left / rate) if rate > 0 else "--:--"
+        return f"pages {done} of {total}, ETA {eta}"
 
     def tick(self):
         now = time.monotonic()
@@ -65,3 +86,11 @@ class Progress:
         if self.live:
             sys.stderr.write("\r" + self.line() + "\n")
             sys.stderr.flush()
+
+
+def _clock(seconds: float) -> str:
+    """mm:ss, or h:mm:ss past an hour (a backfill of the whole site takes hours)."""
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"

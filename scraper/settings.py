@@ -70,7 +70,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.PoliteRetryMiddleware": 550,
 }
 ITEM_PIPELINES = {"scraper.pipelines.CorpusPipeline": 300}
-EXTENSIONS = {"scraper.progress.Progress": 500}
+EXTENSIONS = {"scraper.guard.CliOnly": 0, "scraper.progress.Progress": 500}
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

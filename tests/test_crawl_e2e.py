@@ -214,7 +214,7 @@ def test_a_listing_that_yields_nothing_fails_the_run_loudly(tmp_path):
 def test_bad_arguments_are_one_line_and_exit_2(tmp_path):
     proc = crawl("backfill", tmp_path / "c.db", "http://127.0.0.1:9", "--since", "2021-13-01")
     assert proc.returncode == 2
-    assert proc.stderr.strip() == "Error: bad date for --since: '2021-13-01' (expected YYYY-MM-DD)"
+    assert proc.stderr.strip() == "Error: bad --since date: '2021-13-01' (expected YYYY-MM-DD)"
     proc = crawl("backfill", tmp_path / "c.db", "http://127.0.0.1:9", "--resume")
     assert proc.returncode == 2 and "no unfinished backfill" in proc.stderr
 

@@ -100,7 +100,7 @@ def _prepare(out_dir, force: bool, previous) -> Path:
                             " there)")
         for name in OWN_FILES:  # stale files of an earlier release, e.g. its CHANGES.md
             (out / name).unlink(missing_ok=True)
-    return _out_dir(out)
+    return _out_dir(out, force)
 
 
 def _manifest(corpus: Corpus, meta: Meta, fmt: str, files: list[dict], moment: str | None,

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 
-from corpus.errors import UserError
 from corpus.moments import parse_date, parse_moment
 from corpus.record import LIST_FIELDS
 from corpus.urls import canonical_id
@@ -64,26 +62,11 @@ class Reads:
         """The record of every speech as the corpus held it at `moment` (date = end of day)."""
         return self.records(as_of=moment)
 
-    def search(self, query: str, limit: int = 20) -> list[dict]:
-        """Full-text search over title and text, best first (bm25, title weighted 5x).
+    def search(self, query: str, limit: int = 20):
+        """Full-text search over title and text: a `corpus.search.SearchResult`."""
+        from corpus.search import search
 
-        `query` is FTS5 syntax (AND, OR, NOT, "phrases", prefix*); if it does not parse,
-        its words are searched as plain terms instead.
-        """
-        sql = (
-            "SELECT s.id, s.date, s.title, s.status,"
-            " snippet(speeches_fts, -1, '[', ']', '…', 14) AS snippet"
-            " FROM speeches_fts JOIN speeches s ON s.n = speeches_fts.rowid"
-            " WHERE speeches_fts MATCH ? ORDER BY bm25(speeches_fts, 5.0, 1.0), s.id LIMIT ?"
-        )
-        try:
-            return self._all(sql, (query, limit))
-        except sqlite3.OperationalError:
-            words = [w for w in query.replace('"', " ").split() if w]
-            if not words:
-                raise UserError(f"empty search query {query!r}") from None
-            plain = " ".join('"' + w + '"' for w in words)
-            return self._all(sql, (plain, limit))
+        return search(self, query, limit)
 
     def status_events(self, speech_id: str) -> list[dict]:
         """When the speech went gone or came back: [{at, status, reason}], oldest first."""

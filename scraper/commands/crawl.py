@@ -2,35 +2,56 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
+import logging
 
 import click
 
-from scraper.commands import db_option
+from scraper.commands import db_option, env_option
 from scraper.run import SOURCES
 
 
 def _date(ctx, param, value):
-    if value is None:
-        return None
-    from corpus.errors import UserError
+    from corpus.moments import option_date
 
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise UserError(f"bad date for --{param.name}: {value!r} (expected YYYY-MM-DD)") from None
+    return option_date(value, f"--{param.name}")
+
+
+class HttpUrl(click.ParamType):
+    """An http(s) URL with a host: the site to crawl."""
+
+    name = "URL"
+
+    def convert(self, value, param, ctx):
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(str(value))
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            self.fail(f"{value!r} is not an http(s) URL", param, ctx)
+        return str(value)
+
+
+class _Quiet:
+    """The echo of a quiet run: keeps only the last line, printed (on stderr) when the
+    run does not succeed: "interrupted ... continue with: doj-speeches backfill --resume"."""
+
+    def __init__(self):
+        self.last = ""
+
+    def __call__(self, message="", **kwargs) -> None:
+        self.last = str(message)
 
 
 def crawl_options(func):
     @db_option
-    @click.option("--base-url", default="https://www.justice.gov", show_default=True,
-                  envvar="JUSTICE_BASE_URL", help="Site to crawl (a mirror, the local replica).")
-    @click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
-                  envvar="JUSTICE_DELAY",
-                  help="Seconds between two requests (the larger of it and Crawl-delay wins).")
-    @click.option("--contact", default="", envvar="JUSTICE_CONTACT",
-                  help="E-mail or URL put in the User-Agent so the site can reach you.")
+    @env_option("--base-url", type=HttpUrl(), default="https://www.justice.gov",
+                show_default=True, envvar="JUSTICE_BASE_URL",
+                help="Site to crawl (a mirror, the local replica).")
+    @env_option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+                envvar="JUSTICE_DELAY",
+                help="Seconds between two requests (the larger of it and Crawl-delay wins).")
+    @env_option("--contact", default="", envvar="JUSTICE_CONTACT",
+                help="E-mail or URL put in the User-Agent so the site can reach you.")
     @click.option("--ignore-robots", is_flag=True,
                   help="Ignore robots.txt (only for a mirror you own).")
     @click.option("--max-failures", type=click.FloatRange(0, 1), default=0.02, show_default=True,
@@ -42,6 +63,9 @@ def crawl_options(func):
     @click.option("--progress/--no-progress", default=None,
                   help="Live progress line (default: when stderr is a terminal).")
     @click.option("-v", "--verbose", is_flag=True, help="Scrapy's own log lines too.")
+    @click.option("-q", "--quiet", is_flag=True,
+                  help="Print only problems: no summary, no progress (for cron; the exit"
+                       " code says how it went).")
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         return func(*args, **kwargs)
@@ -52,9 +76,18 @@ def crawl_options(func):
 def _run(mode: str, **kwargs) -> None:
     from scraper.run import CrawlOptions, run
 
-    kwargs["db_path"] = kwargs.pop("db_path")
+    quiet = kwargs.pop("quiet")
+    if quiet:
+        if kwargs["progress"] is None:
+            kwargs["progress"] = False  # no live line either, unless asked for
+        if not kwargs["verbose"]:
+            logging.getLogger("scraper").setLevel(logging.WARNING)  # the periodic log line
     opts = CrawlOptions(mode=mode, **kwargs)
-    code = run(opts, echo=click.echo)
+    # Errors are raised (one line on stderr and the exit code): quiet keeps them.
+    echo = _Quiet() if quiet else click.echo
+    code = run(opts, echo=echo)
+    if code and quiet and echo.last:
+        click.echo(echo.last, err=True)
     if code:
         raise SystemExit(code)
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
+from pathlib import Path
 
 import click
 
-from scraper.commands import db_option
+from corpus.record import SHOWN_FIELDS
+from scraper.commands import db_option, echo_csv, echo_json, format_option
 
 
 def _corpus_errors(command):
@@ -89,93 +91,144 @@ def import_pages_command(db_path, paths, url_map, verbose):
 
 @click.command("stats")
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@format_option
 @_corpus_errors
-def stats_command(db_path, as_json):
+def stats_command(db_path, fmt):
     """Counts by status, generation, year and component; the last crawls.
 
     \b
-    Example:
+    Examples:
       doj-speeches stats --db corpus.db
-      doj-speeches stats --json | jq .generation
+      doj-speeches stats --json | jq .by_generation
+      doj-speeches stats --format csv > stats.csv
     """
-    from corpus.summary import render, summary
+    from corpus.summary import SUMMARY_COLUMNS, render, summary, summary_rows
 
     with _open(db_path) as corpus:
         info = summary(corpus)
-    if as_json:
-        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+    if fmt == "json":
+        echo_json(info)
+    elif fmt == "csv":
+        echo_csv(list(SUMMARY_COLUMNS), summary_rows(info))
     else:
         click.echo("\n".join(render(info)))
+
+
+SEARCH_COLUMNS = ("rank", "id", "date", "title", "status", "snippet")
 
 
 @click.command("search")
 @db_option
 @click.argument("query")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000),
+              help="Show at most this many (the total is counted anyway).")
+@format_option
 @_corpus_errors
-def search_command(db_path, query, limit):
-    """Full-text search of titles and texts, best matches first.
+def search_command(db_path, query, limit, fmt):
+    """Full-text search of titles and texts, best matches first, with the total.
 
     \b
     QUERY is SQLite FTS5 syntax: words (stemmed), "a phrase", AND/OR/NOT, prefix*.
-    Example:  doj-speeches search '"civil rights" AND voting'
+    A query that is not valid syntax is searched as plain words (said on stderr).
+    Matches are marked «like this» in the snippets.
+    Examples:
+      doj-speeches search '"Justice Department" AND communities'
+      doj-speeches search 'prosecut*' --limit 5 --format csv
     """
     with _open(db_path) as corpus:
-        hits = corpus.search(query, limit)
-    if not hits:
-        click.echo("no matches")
-    for rank, hit in enumerate(hits, start=1):
+        result = corpus.search(query, limit)
+    if result.fallback:
+        click.echo(f"note: {query!r} is not valid search syntax ({result.error});"
+                   f" searched for the words {result.searched} instead", err=True)
+    hits = [{"rank": rank, **hit} for rank, hit in enumerate(result.hits, start=1)]
+    if fmt == "json":
+        echo_json({"query": query, "searched": result.searched, "fallback": result.fallback,
+                   "total": result.total, "hits": hits})
+        return
+    if fmt == "csv":
+        echo_csv(list(SEARCH_COLUMNS), hits)
+        return
+    for hit in hits:
         gone = "  [gone]" if hit["status"] == "gone" else ""
-        click.echo(f"{rank}. {hit['date'] or 'undated'}  {hit['title']}{gone}")
+        click.echo(f"{hit['rank']}. {hit['date'] or 'undated'}  {hit['title']}{gone}")
         click.echo(f"   {hit['id']}")
-        click.echo(f"   {' '.join(hit['snippet'].split())}")
+        click.echo(f"   {hit['snippet']}")
+    shown = f"{len(hits)} of " if len(hits) < result.total else ""
+    click.echo(f"{shown}{result.total} match{'es' if result.total != 1 else ''}"
+               if result.total else "no matches")
+
+
+# One row per version in CSV: its bookkeeping, the record's fields (but the text), changes.
+VERSION_COLUMNS = ("speech_id", "version", "seen_from", "seen_until", "crawl_id",
+                   "extractor_version", "content_hash", *SHOWN_FIELDS, "changes")
+
+
+def _history(corpus, speech: dict) -> dict:
+    """The speech, its versions (each with the lines of its diff from the one before) and
+    its status changes: what every output format of `history` shows."""
+    from corpus.diff import diff_records
+
+    versions, previous = corpus.versions(speech["id"]), None
+    for v in versions:
+        v["changes"] = [] if previous is None else (
+            diff_records(previous, v) or ["(no change in content)"])
+        previous = v
+    keep = ("id", "url", "status", "gone_since", "first_seen", "last_seen", "version")
+    return {"speech": {k: speech[k] for k in keep}, "versions": versions,
+            "status_changes": corpus.status_events(speech["id"])}
+
+
+def _render_history(info: dict) -> list[str]:
+    speech, versions = info["speech"], info["versions"]
+    gone = f" since {speech['gone_since']}" if speech["status"] == "gone" else ""
+    lines = [f"{speech['id']}  {speech['status']}{gone}, {len(versions)} version(s),"
+             f" first seen {speech['first_seen']}, last seen {speech['last_seen']}",
+             f"  {speech['url']}"]
+    for v in versions:
+        lines.append(f"\nversion {v['version']}  {v['seen_from']} .. {v['seen_until'] or 'now'}"
+                     f"  crawl {v['crawl_id']}  extractor {v['extractor_version']}"
+                     f"  content {v['content_hash'][:12]}")
+        if v["version"] == versions[0]["version"]:
+            lines.append(f"  title: {v['title']}")
+            lines.append(f"  date: {v['date']}  speakers: {'; '.join(v['speakers']) or '-'}")
+            lines.append(f"  {len(v['paragraphs'])} paragraphs, {len(v['text'].split())} words")
+        lines += [f"  {line}" for line in v["changes"]]
+    if info["status_changes"]:
+        lines.append("\nstatus:")
+        lines += [f"  {e['at']}  {e['status']}  ({e['reason']})" for e in info["status_changes"]]
+    return lines
 
 
 @click.command("history")
 @db_option
 @click.argument("id_or_url")
+@format_option
 @_corpus_errors
-def history_command(db_path, id_or_url):
+def history_command(db_path, id_or_url, fmt):
     """The versions of one speech, with what changed between them.
 
-    ID_OR_URL is the speech id (/opa/speech/...) or any of its URLs.
+    ID_OR_URL is the speech id (/opa/speech/...) or any of its URLs; `doj-speeches demo`
+    prints one that has several versions.
 
     \b
-    Example:
-      doj-speeches history /opa/speech/attorney-general-merrick-b-garland-addresses-national-association-attorneys-general
-      doj-speeches history https://www.justice.gov/archives/opa/speech/some-slug
+    Examples:
+      doj-speeches history /opa/speech/<slug>
+      doj-speeches history https://www.justice.gov/archives/opa/speech/<slug> --json
     """
-    from corpus.diff import diff_records
     from corpus.errors import UserError
 
     with _open(db_path) as corpus:
         speech = corpus.find_speech(id_or_url)
         if speech is None:
             raise UserError(f"unknown speech: {id_or_url}")
-        versions = corpus.versions(speech["id"])
-        events = corpus.status_events(speech["id"])
-    gone = f" since {speech['gone_since']}" if speech["status"] == "gone" else ""
-    click.echo(f"{speech['id']}  {speech['status']}{gone}, {len(versions)} version(s),"
-               f" first seen {speech['first_seen']}, last seen {speech['last_seen']}")
-    click.echo(f"  {speech['url']}")
-    previous = None
-    for v in versions:
-        until = v["seen_until"] or "now"
-        click.echo(f"\nversion {v['version']}  {v['seen_from']} .. {until}  crawl {v['crawl_id']}"
-                   f"  extractor {v['extractor_version']}  content {v['content_hash'][:12]}")
-        if previous is None:
-            click.echo(f"  title: {v['title']}")
-            click.echo(f"  date: {v['date']}  speakers: {'; '.join(v['speakers']) or '-'}")
-            click.echo(f"  {len(v['paragraphs'])} paragraphs, {len(v['text'].split())} words")
-        else:
-            for line in diff_records(previous, v) or ["(no change in content)"]:
-                click.echo(f"  {line}")
-        previous = v
-    if events:
-        click.echo("\nstatus:")
-        for event in events:
-            click.echo(f"  {event['at']}  {event['status']}  ({event['reason']})")
+        info = _history(corpus, speech)
+    if fmt == "json":
+        echo_json(info)
+    elif fmt == "csv":
+        echo_csv(list(VERSION_COLUMNS),
+                 [{**v, "changes": "\n".join(v["changes"])} for v in info["versions"]])
+    else:
+        click.echo("\n".join(_render_history(info)))
 
 
 @click.command("reextract")
@@ -208,13 +261,15 @@ def reextract_command(db_path):
 
 @click.command("check")
 @db_option
+@format_option
 @_corpus_errors
-def check_command(db_path):
+def check_command(db_path, fmt):
     """Integrity: SQLite's own check, then the corpus invariants (exit 2 on any problem).
 
     \b
-    Example:
+    Examples:
       doj-speeches check --db corpus.db
+      doj-speeches check --json
     """
     from corpus.errors import UserError
 
@@ -223,11 +278,20 @@ def check_command(db_path):
         counts = corpus.conn.execute(
             "SELECT (SELECT count(*) FROM speeches), (SELECT count(*) FROM speech_versions),"
             " (SELECT count(*) FROM raw_pages)").fetchone()
-    for problem in problems:
-        click.echo(problem)
+    result = {"ok": not problems, "speeches": counts[0], "versions": counts[1],
+              "raw_pages": counts[2], "problems": problems}
+    if fmt == "json":
+        echo_json(result)
+    elif fmt == "csv":
+        echo_csv(list(result), [result])
+    else:
+        for problem in problems:
+            click.echo(problem)
+        if not problems:
+            click.echo(f"ok: {counts[0]} speeches, {counts[1]} versions,"
+                       f" {counts[2]} raw pages checked")
     if problems:
         raise UserError(f"{db_path}: {len(problems)} problem(s) found")
-    click.echo(f"ok: {counts[0]} speeches, {counts[1]} versions, {counts[2]} raw pages checked")
 
 
 @click.command("export")
@@ -240,12 +304,14 @@ def check_command(db_path):
                               "or an ISO 8601 date-time.")
 @click.option("--since", help="Speeches dated on or after YYYY-MM-DD.")
 @click.option("--until", help="Speeches dated on or before YYYY-MM-DD.")
+@click.option("--force", is_flag=True,
+              help="Write into a folder that is not empty (its previous export is replaced).")
 @_corpus_errors
-def export_command(db_path, fmt, out_dir, as_of, since, until):
+def export_command(db_path, fmt, out_dir, as_of, since, until, force):
     """Write a dataset release: speeches.<format> plus manifest.json.
 
     The same corpus and arguments give byte-identical data files; the manifest differs
-    only in generated_at.
+    only in generated_at. A folder that is not empty is refused unless --force.
 
     \b
     Examples:
@@ -255,10 +321,14 @@ def export_command(db_path, fmt, out_dir, as_of, since, until):
     from corpus.export import export
 
     with _open(db_path) as corpus:
-        manifest = export(corpus, fmt, out_dir, as_of=as_of, since=since, until=until)
-    [data] = manifest["files"]
-    click.echo(f"wrote {data['rows']} speeches to {out_dir}/{data['name']}"
-               f" and {out_dir}/manifest.json")
+        manifest = export(corpus, fmt, out_dir, as_of=as_of, since=since, until=until,
+                          force=force)
+    data = manifest["files"][0]
+    if data["rows"] == 0:  # an empty release is legal, but rarely what was meant
+        click.echo(f"0 speeches match (as of {as_of or 'now'}, since {since or '-'},"
+                   f" until {until or '-'})", err=True)
+    out = Path(out_dir)
+    click.echo(f"wrote {data['rows']} speeches to {out / data['name']} and {out / 'manifest.json'}")
 
 
 def register(group: click.Group) -> None:
