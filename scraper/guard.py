@@ -18,14 +18,17 @@ REFUSAL = ("scrapy crawl is not supported: run `doj-speeches crawl` (or `doj-spe
 class CliOnly:
     @classmethod
     def from_crawler(cls, crawler):
-        settings = crawler.settings
-        # scraper/run.py sets JUSTICE_VIA_CLI. Until it does everywhere, the robots.txt it
-        # fetched itself (JUSTICE_ROBOTS_TXT, set by run.py only) marks the same: the rules
-        # the spider obeys come from the CLI; without them it would crawl blind.
-        if settings.getbool("JUSTICE_VIA_CLI") or settings.get("JUSTICE_ROBOTS_TXT") is not None:
-            return cls()
-        sys.stderr.write(REFUSAL + "\n")
-        sys.stderr.flush()
-        # SystemExit, not an exception: Scrapy would print any other with a traceback.
-        # Extensions are built before the engine: nothing has been requested yet.
-        raise SystemExit(2)
+        refuse_unless_cli(crawler.settings)
+        return cls()
+
+
+def refuse_unless_cli(settings) -> None:
+    """Exit 2 with one line unless scraper/run.py started this crawl (JUSTICE_VIA_CLI).
+    Also called before the spider opens the corpus, so a refused run creates no file."""
+    if settings.getbool("JUSTICE_VIA_CLI"):
+        return
+    sys.stderr.write(REFUSAL + "\n")
+    sys.stderr.flush()
+    # SystemExit, not an exception: Scrapy would print any other with a traceback.
+    # Nothing has been requested yet, and no corpus file opened.
+    raise SystemExit(2)

@@ -12,6 +12,9 @@ def corpus_of(crawler):
     """A read-only Corpus on CORPUS_DB, one per crawler."""
     corpus = getattr(crawler, "corpus", None)
     if corpus is None:
+        from scraper.guard import refuse_unless_cli
+
+        refuse_unless_cli(crawler.settings)
         path = crawler.settings.get("CORPUS_DB")
         if not path:
             raise NotConfigured("CORPUS_DB is not set")

@@ -74,3 +74,19 @@ def test_cli_feed(corpus, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"wrote 3 entries to {out}"
     assert len(parse(out).entries) == 3
+
+
+def test_crawl_feed_refreshes_the_atom_feed_after_a_scheduled_crawl(tmp_path):
+    import feedparser
+
+    from scraper.replica import Replica
+    from tests.crawl_support import crawl
+
+    db, feed = tmp_path / "c.db", tmp_path / "feed.xml"
+    with Replica(20, seed=81) as replica:
+        assert crawl("backfill", db, replica.base_url).returncode == 0
+        replica.mutate(change=2, remove=1, seed=3)
+        proc = crawl("crawl", db, replica.base_url, "--feed", str(feed))
+    assert proc.returncode in (0, 3), proc.stderr[-2000:]
+    parsed = feedparser.parse(feed.read_bytes())
+    assert parsed.bozo == 0 and parsed.entries

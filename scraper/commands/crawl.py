@@ -77,6 +77,7 @@ def _run(mode: str, **kwargs) -> None:
     from scraper.run import CrawlOptions, run
 
     quiet = kwargs.pop("quiet")
+    feed = kwargs.pop("feed", None)
     if quiet:
         if kwargs["progress"] is None:
             kwargs["progress"] = False  # no live line either, unless asked for
@@ -85,15 +86,32 @@ def _run(mode: str, **kwargs) -> None:
     opts = CrawlOptions(mode=mode, **kwargs)
     # Errors are raised (one line on stderr and the exit code): quiet keeps them.
     echo = _Quiet() if quiet else click.echo
-    code = run(opts, echo=echo)
+    try:
+        code = run(opts, echo=echo)
+    finally:
+        if feed:  # refreshed after every run, healthy or not: it shows what was recorded
+            _write_feed(opts.db_path, feed)
     if code and quiet and echo.last:
         click.echo(echo.last, err=True)
     if code:
         raise SystemExit(code)
 
 
+def _write_feed(db_path: str, path: str) -> None:
+    from pathlib import Path
+
+    from corpus.feed import write_feed
+    from corpus.store import Corpus
+
+    if Path(db_path).is_file():
+        with Corpus(db_path) as corpus:
+            write_feed(corpus, path)
+
+
 @click.command("crawl")
 @crawl_options
+@click.option("--feed", type=click.Path(dir_okay=False),
+              help="Refresh this Atom feed of added, changed and gone speeches after the run.")
 @click.option("--known-run", type=click.IntRange(min=1), default=5, show_default=True,
               help="A listing stops after this many known speeches in a row.")
 @click.option("--component-listing", "component_listings", multiple=True,

@@ -6,7 +6,6 @@ The store and pyarrow are imported inside each command so the CLI starts fast.
 from __future__ import annotations
 
 import functools
-import json
 import sqlite3
 from pathlib import Path
 
