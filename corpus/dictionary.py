@@ -154,11 +154,15 @@ QUERIES = {
     "as_of": {
         "title": "The corpus as of a moment",
         "description": "The version of every speech the corpus held at :moment (UTC, "
-                       "e.g. 2024-05-01T12:00:00Z; a bare date means the start of that "
-                       "day). `doj-speeches export --as-of` adds each speech's status.",
-        "sql": "select speech_id, version, title, date, speakers, seen_from, seen_until\n"
-               "from speech_versions\n"
-               "where seen_from <= :moment and (seen_until is null or seen_until > :moment)\n"
+                       "e.g. 2024-05-01T12:00:00Z; a bare date means the end of that day, "
+                       "as `doj-speeches export --as-of` and `release` read it; they also "
+                       "add each speech's status).",
+        # A bare date becomes its last microsecond, in the corpus's own moment format.
+        "sql": "with t(m) as (select case when length(:moment) = 10\n"
+               "  then :moment || 'T23:59:59.999999Z' else :moment end)\n"
+               "select speech_id, version, title, date, speakers, seen_from, seen_until\n"
+               "from speech_versions, t\n"
+               "where seen_from <= t.m and (seen_until is null or seen_until > t.m)\n"
                "order by speech_id",
     },
     "history": {
@@ -242,5 +246,8 @@ if __name__ == "__main__":
         print(markdown())
     elif what == "sync":
         sync(sys.argv[2] if len(sys.argv) > 2 else ".")
-    else:
-        print(json.dumps(metadata(), ensure_ascii=False, indent=2))
+    else:  # metadata [DB_FILE]: Datasette names a database after its file's stem
+        from pathlib import Path
+
+        name = Path(sys.argv[2]).stem if len(sys.argv) > 2 else "corpus"
+        print(json.dumps(metadata(name), ensure_ascii=False, indent=2))

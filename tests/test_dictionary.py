@@ -44,3 +44,20 @@ def test_readme_holds_the_current_data_dictionary():
     from corpus.dictionary import markdown
 
     assert markdown() in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_datasette_metadata_for_any_file_name_and_as_of_means_end_of_day(tmp_path):
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "corpus.dictionary", "metadata",
+                          str(tmp_path / "replica.db")], capture_output=True, text=True,
+                         cwd=ROOT, check=True).stdout
+    assert list(json.loads(out)["databases"]) == ["replica"]
+    with Corpus(tmp_path / "c.db", extract=FakeExtractor()) as corpus:
+        crawl = corpus.begin_crawl("test", {})
+        corpus.record_page(BASE + "a", 200, {}, page(), crawl)
+        day = corpus.conn.execute("SELECT substr(seen_from, 1, 10) FROM speech_versions"
+                                  ).fetchone()[0]
+        rows = corpus.conn.execute(QUERIES["as_of"]["sql"], {"moment": day}).fetchall()
+        assert len(rows) == 1  # a version seen during that day is in "as of that day"
