@@ -248,7 +248,7 @@ def test_progress_line_and_summary(tmp_path):
         proc = crawl("backfill", db, replica.base_url, "--progress", "--delay", "0.05")
         assert proc.returncode == 0, proc.stderr
         lines = proc.stderr.splitlines()  # (text mode reads the live line's \r as a newline)
-        assert lines[-1].startswith("pages 40 done, 0 queued | new 40 changed 0")
+        assert lines[-1].startswith("pages 40 of 40, ETA 00:00 | new 40 changed 0")
         assert len([line for line in lines if line.startswith("pages ")]) >= 3
         assert not [line for line in lines if "[scrapy" in line]  # Scrapy's INFO is not ours
         assert "backfill #1 healthy:" in proc.stdout

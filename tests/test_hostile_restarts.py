@@ -123,8 +123,9 @@ def crawled_corpus(db: Path) -> None:
 def test_demo_refuses_a_corpus_of_another_site(tmp_path, make):
     db = tmp_path / "corpus.db"
     make(db)
-    before = fingerprint(db)
+    # Read first: closing this (read-write) connection may checkpoint the WAL itself.
     speeches = rows(db, "SELECT id, version FROM speeches ORDER BY id")
+    before = fingerprint(db)
     proc = run_cli("demo", "--db", str(db), "--speeches", "10", "--no-progress",
                    "--report", str(tmp_path / "report.html"), timeout=120)
     assert proc.returncode == 2, proc.stdout[-2000:] + proc.stderr[-2000:]

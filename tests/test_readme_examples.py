@@ -45,6 +45,7 @@ def readme_examples() -> list[str]:
     pip and pytest, and the datasette line, are not examples of this tool)."""
     found = []
     for block in re.findall(r"```sh\n(.*?)```", README.read_text(encoding="utf-8"), re.S):
+        block = re.sub(r"\\\n\s*", " ", block)  # a line continued with a backslash
         for line in block.splitlines():
             line = re.split(r"\s{2,}#", line)[0].strip()  # a trailing comment
             for part in line.split("&&"):
@@ -61,8 +62,8 @@ def help_examples() -> list[str]:
         text = CliRunner().invoke(cli, [name, "--help"]).output
         section = re.search(r"Examples?\b[^\n]*:\n((?:[ ]{4,}\S.*\n)+)", text)
         assert section, f"{name} --help has no Example section"
-        found += [line.strip() for line in section.group(1).splitlines()
-                  if "doj-speeches" in line]
+        lines = re.sub(r"\\\n\s*", " ", section.group(1))  # continued lines
+        found += [line.strip() for line in lines.splitlines() if "doj-speeches" in line]
     return found
 
 

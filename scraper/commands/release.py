@@ -43,10 +43,10 @@ def release_command(db_path, out_dir, previous, as_of, version, fmt, title, auth
 
     \b
     Examples:
-      doj-speeches release --out release-2026-01/
-      doj-speeches release --out release-2026-02/ --previous release-2026-01/ \\
+      doj-speeches release --out release-v1/
+      doj-speeches release --out release-v2/ --previous release-v1/ \\
           --author 'Doe, Jane' --doi 10.5281/zenodo.1234567
-      doj-speeches release --format csv --as-of 2025-06-30 --out snap/
+      doj-speeches release --format csv --as-of 2025-06-30 --out release-csv/
     """
     from corpus.moments import parse_moment
     from corpus.release import Meta, default_version, release

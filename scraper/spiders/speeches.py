@@ -74,7 +74,12 @@ class SpeechesSpider(Sources, scrapy.Spider):
         spider.max_sitemap_urls = settings.getint("JUSTICE_MAX_SITEMAP_URLS")
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
         return spider
+
+    def on_closed(self, spider=None, reason=None):
+        # Closed before the runner's own connection, which then checkpoints the WAL.
+        self.corpus.close()
 
     @property
     def writer(self):
