@@ -15,29 +15,21 @@ import os
 from pathlib import Path
 
 from corpus.errors import UserError
+from corpus.record import FIELDS
 from corpus.moments import option_date, parse_moment
 from corpus.store import Corpus
 
 FORMATS = ("jsonl", "csv", "parquet")
 LIST_SEPARATOR = "; "
 
-# name, kind ("str" | "int" | "list"), description
+# name, kind ("str" | "int" | "list"), description; the record's own fields from FIELDS.
 COLUMNS = [
     ("id", "str", "canonical path of the speech on justice.gov: the speech's identity"),
     ("url", "str", "URL the record was fetched from (after redirects)"),
     ("uuid", "str", "justice.gov API uuid, where known"),
-    ("status", "str", "live | gone (404/410 or redirected away) at the export moment"),
+    ("status", "str", "live | gone (404/410 or redirected away) | moved, at the export moment"),
     ("version", "int", "version number of this record: 1, 2, 3... per speech"),
-    ("generation", "str", "site generation of the page: current | drupal7 | archive"),
-    ("title", "str", "speech title"),
-    ("date", "str", "date given/published, YYYY-MM-DD"),
-    ("location", "str", "where it was given"),
-    ("delivery", "str", "delivery line, e.g. 'Remarks as prepared for delivery'"),
-    ("speakers", "list", "speakers, in page order"),
-    ("components", "list", "DOJ components, in page order"),
-    ("topics", "list", "topics, in page order"),
-    ("updated", "str", "the page's 'Updated' date, YYYY-MM-DD"),
-    ("paragraphs", "list", "the speech text, one string per paragraph"),
+    *[(f.name, "str" if f.kind == "date" else f.kind, f.description) for f in FIELDS],
     ("text", "str", "the paragraphs joined with a blank line"),
     ("content_hash", "str", "sha256 of the canonical JSON of the content fields"),
     ("extractor_version", "str", "extractor version that produced this record"),

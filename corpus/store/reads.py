@@ -6,7 +6,8 @@ import json
 from collections.abc import Iterator
 
 from corpus.moments import parse_date, parse_moment
-from corpus.record import LIST_FIELDS
+from corpus.outcomes import LIVE_OUTCOMES, Outcome, sql_in
+from corpus.record import FIELDS, LIST_FIELDS
 from corpus.urls import canonical_id
 
 
@@ -25,10 +26,12 @@ class Reads:
             params["until"] = parse_date(until, "--until date")
             where.append("v.date <= :until")
         if as_of is None:
+            # The row shows the newest URL, generation and "Updated" (not content: they
+            # make no version); the content comes from the current version.
+            fields = ", ".join(f"{'v' if f.content else 's'}.{f.name}" for f in FIELDS)
             sql = (
-                "SELECT s.id, s.url, s.uuid, s.status, s.version, s.generation, v.title, v.date,"
-                " v.location, v.delivery, v.speakers, v.components, v.topics, s.updated,"
-                " v.paragraphs, v.text, v.content_hash, v.extractor_version, v.crawl_id,"
+                f"SELECT s.id, s.url, s.uuid, s.status, s.version, {fields}, v.text,"
+                " v.content_hash, v.extractor_version, v.crawl_id,"
                 " s.first_seen, v.seen_from AS last_changed"
                 " FROM speeches s JOIN speech_versions v"
                 "   ON v.speech_id = s.id AND v.version = s.version"
@@ -36,14 +39,15 @@ class Reads:
         else:
             params["t"] = parse_moment(as_of)
             where.append("v.seen_from <= :t AND (v.seen_until IS NULL OR v.seen_until > :t)")
+            fields = ", ".join(f"v.{f.name}" for f in FIELDS)
             sql = (
                 "SELECT v.speech_id AS id, v.url, s.uuid,"
-                " coalesce((SELECT CASE f.outcome WHEN 'gone' THEN 'gone' ELSE 'live' END"
+                " coalesce((SELECT CASE WHEN f.outcome IN ('gone', 'moved') THEN f.outcome"
+                "   ELSE 'live' END"
                 "   FROM fetches f WHERE f.speech_id = v.speech_id AND f.fetched_at <= :t"
-                "   AND f.outcome IN ('new', 'changed', 'unchanged', 'not_modified', 'gone')"
+                f"   AND f.outcome IN {sql_in(LIVE_OUTCOMES + (Outcome.GONE, Outcome.MOVED))}"
                 "   ORDER BY f.id DESC LIMIT 1), 'live') AS status,"
-                " v.version, v.generation, v.title, v.date, v.location, v.delivery, v.speakers,"
-                " v.components, v.topics, v.updated, v.paragraphs, v.text, v.content_hash,"
+                f" v.version, {fields}, v.text, v.content_hash,"
                 " v.extractor_version, v.crawl_id, s.first_seen, v.seen_from AS last_changed"
                 " FROM speech_versions v JOIN speeches s ON s.id = v.speech_id"
             )
