@@ -314,9 +314,16 @@ def test_a_writer_that_dies_makes_the_run_unhealthy_not_silent(tmp_path):
             assert writer, "no writer process seen"
             time.sleep(1)
             os.kill(writer, signal.SIGKILL)
+            asked = len(replica.requests())
             out, err = proc.communicate(timeout=120)
         finally:
             proc.kill()
         assert proc.returncode == 3, err
         assert "corpus writer process ended" in err
         assert "Error: crawl unhealthy" in err.strip().splitlines()[-1]
+        # It stopped at once (a few requests in flight, not the rest of the backfill)...
+        assert len(replica.requests()) - asked <= 20
+        # ...and what it could not store is resumed, not lost.
+        resumed = crawl("backfill", db, replica.base_url, "--resume")
+        assert resumed.returncode == 0, resumed.stderr[-2000:]
+        assert corpus_vs_gold(db, replica.gold_records()) == []

@@ -28,18 +28,15 @@ class CrawlPort:
             )
 
     def last_unfinished_crawl(self, mode: str) -> dict | None:
-        """The run --resume continues: the newest one never finished (killed), or one that
-        ended unhealthy with frontier items still pending (its writer died, the disk
-        filled)."""
-        row = self._one(
-            "SELECT * FROM crawls c WHERE mode = ? AND (finished IS NULL OR (exit_status != 0"
-            " AND EXISTS (SELECT 1 FROM frontier f WHERE f.crawl_id = c.id"
-            " AND f.state = 'pending'))) ORDER BY id DESC LIMIT 1",
-            (mode,),
-        )
-        if row:
-            row["args"] = json.loads(row["args"] or "{}")
-            row["stats"] = json.loads(row["stats"]) if row["stats"] else None
+        """The run --resume continues: the newest run of this mode, when it never finished
+        (killed) or ended without doing its job (exit status not 0: its writer died, the
+        disk filled, the site blocked it). Discovery runs again on resume, so even items
+        never written to the frontier are found."""
+        row = self._one("SELECT * FROM crawls WHERE mode = ? ORDER BY id DESC LIMIT 1", (mode,))
+        if row is None or (row["finished"] is not None and row["exit_status"] == 0):
+            return None
+        row["args"] = json.loads(row["args"] or "{}")
+        row["stats"] = json.loads(row["stats"]) if row["stats"] else None
         return row
 
     def speech_state(self, url: str) -> dict | None:
