@@ -58,6 +58,7 @@ class SpeechesSpider(Sources, scrapy.Spider):
         self.problems: list[str] = []  # what makes the run unhealthy
         self.discovery_seen: set[str] = set()
         self.api_pages: set[str] = set()  # fingerprints of API pages read (a repeat stops)
+        self.frontier_writes = 0  # FrontierAdd messages the writer has not answered yet
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -75,6 +76,7 @@ class SpeechesSpider(Sources, scrapy.Spider):
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
+        crawler.signals.connect(spider.refill, signal=signals.item_scraped)
         return spider
 
     def on_closed(self, spider=None, reason=None):
@@ -220,20 +222,32 @@ class SpeechesSpider(Sources, scrapy.Spider):
             self.listed.add(sid)
             fresh.append((self.local(entry.url), entry.meta()))
         if fresh:
+            self.frontier_writes += 1
             self.writer.send(FrontierAdd(fresh), self.frontier_added)
-        stats = self.crawler.stats
-        queued = stats.get_value("scheduler/enqueued", 0) - stats.get_value("scheduler/dequeued", 0)
-        if queued < FRONTIER_BATCH // 2:
-            self.writer.flush()  # the frontier rows just sent must be readable
+        if self.queued() < FRONTIER_BATCH // 2:
             yield from self.next_batch()
 
+    def queued(self) -> int:
+        stats = self.crawler.stats
+        return stats.get_value("scheduler/enqueued", 0) - stats.get_value("scheduler/dequeued", 0)
+
     def frontier_added(self, reply):
+        self.frontier_writes -= 1
         self.crawler.stats.inc_value("discovery/speeches", reply.count)
         self.crawler.stats.inc_value("frontier/total", reply.count)
+
+    def refill(self, item=None, response=None, spider=None):
+        """After each page: keep about one batch queued, so the downloads never wait for
+        the spider to go idle between batches."""
+        if self.mode == "backfill" and \
+                self.queued() < FRONTIER_BATCH // 4:
+            self.schedule(self.next_batch())
 
     def next_batch(self):
         """Requests for the next frontier items: the queue in memory stays about one batch
         long whatever the size of the backfill (the frontier itself is in the corpus)."""
+        if self.frontier_writes:
+            self.writer.flush()  # the frontier rows just sent must be readable first
         batch = self.corpus.frontier_batch(self.crawl_id, self.frontier_cursor, FRONTIER_BATCH)
         for fid, url, meta in batch:
             self.frontier_cursor = fid
@@ -249,7 +263,7 @@ class SpeechesSpider(Sources, scrapy.Spider):
         revisit the known live speeches discovery did not list (404/410 -> gone)."""
         if self.mode != "backfill" or not self.writer.alive:
             return
-        self.writer.flush()
+        self.writer.flush()  # every reply in: the frontier is as the writer left it
         self.crawler.stats.set_value("frontier/discovery_done", 1)
         if self.schedule(self.next_batch()):
             raise DontCloseSpider
