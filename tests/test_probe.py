@@ -6,11 +6,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
+from pathlib import Path
 
 from click.testing import CliRunner
 
 from scraper.cli import cli
 from scraper.defaults import user_agent
+from scraper.probe import default_out
 from scraper.replica import Replica
 
 SEED = 3  # its sampled pages carry every required field (some seeds' statements lack a speaker)
@@ -130,3 +133,15 @@ def test_bad_usage_exits_2(tmp_path):
     for args in (["--per-generation", "0"], ["--base-url", "ftp://example.org"],
                  ["--delay", "-1"]):
         assert runner.invoke(cli, ["probe", *args]).exit_code == 2, args
+
+
+def test_the_default_folder_is_new_and_ignored_by_git(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    first = default_out()
+    assert re.fullmatch(r"probe-\d{8}T\d{6}Z", first.name)
+    first.mkdir()
+    assert default_out() != first  # two probes in one second: two folders
+    root = Path(__file__).resolve().parent.parent
+    ignored = subprocess.run(["git", "check-ignore", "-q", f"{first.name}/index.json"],
+                             cwd=root, timeout=30)
+    assert ignored.returncode == 0, "probe folders are not in .gitignore"
