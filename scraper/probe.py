@@ -11,7 +11,6 @@ starts, the project's User-Agent, bounded sizes and time (DESIGN Decision 13).
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import re
@@ -74,7 +73,7 @@ class Fetcher:
         self.host = urlsplit(self.base).netloc
         self.agent, self.out, self.timeout = agent, out, timeout
         self.rules = Protego.parse("")
-        self.delay = 0.0
+        self.delay, self.crawl_delay = 0.0, None
         self.pages: list[Page] = []
         self.disallowed: list[dict] = []
         self._opener = urllib.request.build_opener(_NoRedirect)
@@ -90,22 +89,27 @@ class Fetcher:
         self._save(page)
         self.rules = Protego.parse(robots.text if 200 <= robots.status < 300 else "")
         check_speech_paths(self.rules, self.base, self.agent)
-        self.delay = max(delay, float(self.rules.crawl_delay(self.agent) or 0))
+        self.crawl_delay = self.rules.crawl_delay(self.agent)
+        self.delay = max(delay, float(self.crawl_delay or 0))
         return page
 
     def get(self, url: str, kind: str) -> Page | None:
         """The page at `url` after redirects; None when robots.txt forbids a hop."""
-        for _ in range(MAX_REDIRECTS + 1):
-            if urlsplit(url).netloc != self.host:
-                return self._note(Page(url, kind, reason=f"redirect off-site to {url}"))
+        for hop in range(MAX_REDIRECTS + 1):
+            if urlsplit(url).netloc != self.host:  # never another host, even a sitemap's <loc>
+                where = "redirect off-site to" if hop else "off-site URL, not fetched:"
+                return self._note(Page(url, kind, reason=f"{where} {url}"))
             if not self.rules.can_fetch(url, self.agent):
                 self.disallowed.append({"url": url, "kind": kind})
                 return None
             page = self._request(url, kind)
             location = page.headers.get("Location") or page.headers.get("location")
-            if page.status not in (301, 302, 303, 307, 308) or not location:
-                return page
-            url = urljoin(url, location.strip())
+            if page.status in (301, 302, 303, 307, 308) and location:
+                url = urljoin(url, location.strip())
+                continue
+            if not page.ok and not page.reason:  # a 3xx without Location: no page either
+                page.reason = f"HTTP {page.status}"
+            return page
         return self._note(Page(url, kind, reason=f"redirect loop: over {MAX_REDIRECTS} redirects"))
 
     def _pace(self) -> None:
@@ -279,6 +283,9 @@ def sample_one(fetcher: Fetcher, candidate: Candidate) -> Sample | None:
     except ExtractError as exc:
         sample.error = f"extraction: {exc}"
         return sample
+    except Exception as exc:  # noqa: BLE001 - a bug in the extractor is a finding to report
+        sample.error = f"extraction crashed: {type(exc).__name__}: {exc}"
+        return sample
     sample.generation = speech.generation
     sample.found = {name: bool(getattr(speech, name)) for name in COVERAGE}
     record, _, sample.agreement = reconcile(speech, candidate.witnesses)
@@ -298,7 +305,7 @@ def take_samples(fetcher: Fetcher, found: dict, per_generation: int) -> list[Sam
         turn = [g for g in GENERATIONS if queues[g] and counts[g] < per_generation]
         if not turn:
             break
-        for hint in turn:
+        for hint in turn[:budget]:
             sample = sample_one(fetcher, queues[hint].pop(0))
             if sample is None:
                 continue  # forbidden by robots.txt: never requested
@@ -306,16 +313,6 @@ def take_samples(fetcher: Fetcher, found: dict, per_generation: int) -> list[Sam
             counts[sample.generation] += 1
             samples.append(sample)
     return samples
-
-
-def default_out() -> Path:
-    """./probe-<UTC time>/, or -2, -3... when two probes start in the same second."""
-    stem = f"probe-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}"
-    path, n = Path(stem), 1
-    while path.exists():
-        n += 1
-        path = Path(f"{stem}-{n}")
-    return path
 
 
 def run(base_url: str, agent: str, out: Path, delay: float, per_generation: int) -> dict:
@@ -332,6 +329,7 @@ def run(base_url: str, agent: str, out: Path, delay: float, per_generation: int)
     listed = {s["source"]: s.get("speeches") for s in sources}
     report = {
         "base_url": fetcher.base, "user_agent": agent, "delay": fetcher.delay,
+        "robots": {"status": fetcher.pages[0].status, "crawl_delay": fetcher.crawl_delay},
         "requests": sum(1 for p in fetcher.pages if p.file),
         "seconds": round(time.monotonic() - started, 1), "out": str(out),
         "sources": sources, "disallowed": fetcher.disallowed,

@@ -13,8 +13,9 @@ from click.testing import CliRunner
 
 from scraper.cli import cli
 from scraper.defaults import user_agent
-from scraper.probe import default_out
+from scraper.commands.probe import default_out
 from scraper.replica import Replica
+from tests.hostile import SPEECH, Hostile, redirect, stream
 
 SEED = 3  # its sampled pages carry every required field (some seeds' statements lack a speaker)
 
@@ -78,6 +79,30 @@ def test_a_page_that_fails_fails_the_probe(tmp_path):
     assert "feed failed: HTTP 500 at " in result.output.splitlines()[-1]
     index = json.loads((tmp_path / "out" / "index.json").read_text())
     assert [row["status"] for row in index if row["kind"] == "feed"] == [500]
+
+
+def test_redirects_off_site_loops_and_huge_pages_are_named_problems(tmp_path):
+    with Hostile(Replica(40, seed=SEED)) as site:
+        site.on("/news/speeches", redirect("http://127.0.0.2:9/news/speeches"))
+        site.on("/feeds/opa/justice-news.xml", redirect("/feeds/opa/justice-news.xml"))
+        site.on("/archive/ag/speeches/index.html", stream(20 * 1024 * 1024 + 10))
+        site.on(lambda target: SPEECH(target) and "/archives/" in target, redirect("/elsewhere"))
+        result = CliRunner().invoke(cli, ["probe", "--base-url", site.base_url, "--delay", "0",
+                                          "--out", str(tmp_path / "out")])
+        paths = site.paths()
+    assert result.exit_code == 3, result.output
+    problems = [line for line in result.output.splitlines() if line.startswith("problem: ")]
+    assert "problem: listing failed: redirect off-site to http://127.0.0.2:9/news/speeches" \
+        " at http://127.0.0.2:9/news/speeches" in problems
+    assert any(p.startswith("problem: feed failed: redirect loop: over 5") for p in problems)
+    assert any(p.startswith("problem: archive_index failed: too large: over 20971520 bytes")
+               for p in problems)
+    assert any(re.match(r"problem: drupal7 sample failed: HTTP 404 at .*/elsewhere", p)
+               for p in problems), problems
+    assert paths.count("/feeds/opa/justice-news.xml") == 6  # the first request and 5 hops
+    index = json.loads((tmp_path / "out" / "index.json").read_text())
+    assert [r["reason"] for r in index if r["kind"] == "listing"] == \
+        [None, "redirect off-site to http://127.0.0.2:9/news/speeches"]
 
 
 def test_robots_disallowed_speeches_are_reported_never_fetched(tmp_path):

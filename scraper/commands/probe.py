@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -11,10 +12,19 @@ from scraper.commands import echo_json, env_option
 from scraper.commands.crawl import HttpUrl
 
 
+def default_out() -> Path:
+    """./probe-<UTC time>/, or -2, -3... when two probes start in the same second."""
+    stem = f"probe-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}"
+    path, n = Path(stem), 1
+    while path.exists():
+        n += 1
+        path = Path(f"{stem}-{n}")
+    return path
+
+
 def _out_folder(out: str | None) -> Path:
     """A new or empty folder for the pages: a bug report must not mix two probes."""
     from corpus.errors import UserError
-    from scraper.probe import default_out
 
     path = Path(out) if out else default_out()
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
@@ -30,19 +40,24 @@ def _echo_report(report: dict) -> None:
     echo = click.echo
     echo(f"probed {report['base_url']}: {report['requests']} requests in"
          f" {report['seconds']} s, {report['delay']:g} s apart, as {report['user_agent']}")
+    robots = report["robots"]
+    echo(f"  robots.txt: HTTP {robots['status']}" + (
+        f", Crawl-delay {robots['crawl_delay']:g} s" if robots["crawl_delay"] else "")
+        + ("" if 200 <= robots["status"] < 300 else ": no rules"))
     for source in report["sources"]:
         if "sitemaps" in source:
             echo(f"  {source['source']}: {source['sitemaps']} sitemaps at {source['url']}")
         else:
-            echo(f"  {source['source']}: {source['speeches']} speech URLs at {source['url']}")
+            echo(f"  {source['source']}: {source['speeches']} speech URL(s) at {source['url']}")
     for item in report["disallowed"]:
         echo(f"  not fetched, robots.txt disallows it: {item['url']} ({item['kind']})")
     echo("\ncoverage (found on the page / samples):")
     for gen, entry in report["coverage"].items():
         fields = ", ".join(f"{name} {n}/{entry['samples']}" for name, n in entry["fields"].items())
         echo(f"  {gen}: {fields}")
-    if not report["coverage"]:
-        echo("  no speech page extracted")
+    for gen in ("current", "drupal7", "archive"):
+        if gen not in report["coverage"]:
+            echo(f"  {gen}: no sample")
     echo("\nwitness agreement (what the listing, feed and sitemap said):")
     agreement = report["agreement"]
     for name, counts in agreement.items():
