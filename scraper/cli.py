@@ -53,6 +53,8 @@ def _register_all():
         module.register(cli)
     from scraper.commands.release import register as register_release  # release, feed
     register_release(cli)
+    from scraper.commands.probe import register as register_probe  # probe (issue 10)
+    register_probe(cli)
 
 
 _register_all()
