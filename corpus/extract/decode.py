@@ -23,6 +23,14 @@ MAGIC = {
 
 
 _CONTROLS = bytes([*range(0, 9), *range(14, 32)])
+# WHATWG labels of UTF-16 ("utf-16" alone means little-endian; Python's codec would take
+# the machine's order, and w3lib big-endian).
+_UTF16 = {
+    **dict.fromkeys(["utf-16", "utf-16le", "utf_16_le", "utf-16-le", "ucs-2", "unicode",
+                     "csunicode", "iso-10646-ucs-2", "unicodefeff"], "utf-16-le"),
+    **dict.fromkeys(["utf-16be", "utf_16_be", "utf-16-be", "unicodefffe"], "utf-16-be"),
+}
+_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")
 
 
 def _guess(data: bytes) -> str:
@@ -37,6 +45,35 @@ def _guess(data: bytes) -> str:
     return resolve_encoding(guess) or "cp1252"
 
 
+def _utf16_order(sample: bytes) -> str | None:
+    """UTF-16 without a BOM shows by its NULs: HTML markup is ASCII, every other byte 0."""
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return None
+    even, odd = sample[0:pairs * 2:2].count(0), sample[1:pairs * 2:2].count(0)
+    if odd > pairs * 0.3 and even < odd / 4:
+        return "utf-16-le"
+    if even > pairs * 0.3 and odd < even / 4:
+        return "utf-16-be"
+    return None
+
+
+def _utf16(sample: bytes, encoding: str | None) -> str | None:
+    """The UTF-16 byte order of a page without a BOM, or None if it is not UTF-16.
+
+    The bytes decide where they can (UTF-16 markup is half NULs, on one side); a header
+    that says UTF-16 is honoured when they cannot, but not over bytes without the NULs
+    UTF-16 markup has: those would be read into nonsense.
+    """
+    order = _utf16_order(sample)
+    if order:
+        return order
+    declared = _UTF16.get((encoding or "").strip().lower())
+    if declared and sample.count(0) > len(sample) // 20:
+        return declared
+    return None
+
+
 def check_bytes(data: bytes) -> None:
     """Refuse what cannot be an HTML page, with the reason."""
     if not data or not data.strip():
@@ -46,16 +83,29 @@ def check_bytes(data: bytes) -> None:
         if head.startswith(magic):
             raise ExtractError(f"not HTML: {what}")
     sample = data[:4096]
-    # UTF-16/32 pages start with a BOM; without one, NULs mean binary.
-    if not sample.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
-        controls = len(sample) - len(sample.translate(None, _CONTROLS))
-        if b"\x00" in sample or controls > len(sample) * 0.05:
-            raise ExtractError("not HTML: binary content")
+    # A stray NUL or two is a CMS bug in a real page (the parser drops them); more, or
+    # many other control bytes, mean binary. UTF-16 pages are recognised before this.
+    controls = len(sample) - len(sample.translate(None, _CONTROLS))
+    if sample.count(0) > max(8, len(sample) // 100) or controls > len(sample) * 0.05:
+        raise ExtractError("not HTML: binary content")
 
 
 def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     """Return (text, encoding used). `encoding` is the HTTP charset when known."""
+    if not data.startswith(_BOMS):
+        utf16 = _utf16(data[:4096], encoding)
+        if utf16:
+            text = data.decode(utf16, "replace")
+            check_bytes(text.encode("utf-8"))
+            return text, utf16
+        if _UTF16.get((encoding or "").strip().lower()):
+            encoding = None  # a UTF-16 header over bytes that are not UTF-16
     check_bytes(data)
     content_type = f"text/html; charset={encoding}" if encoding else None
     used, text = html_to_unicode(content_type, data, auto_detect_fun=_guess)
+    if used.startswith("utf-16") and not data.startswith(_BOMS):
+        # A <meta> can only be read if the bytes are ASCII-compatible, so one that says
+        # UTF-16 is wrong; WHATWG reads such a page as UTF-8 (here: UTF-8 or a guess).
+        used = _guess(data)
+        text = data.decode(used, "replace")
     return text, used
