@@ -30,7 +30,6 @@ _UTF16 = {
                      "csunicode", "iso-10646-ucs-2", "unicodefeff"], "utf-16-le"),
     **dict.fromkeys(["utf-16be", "utf_16_be", "utf-16-be", "unicodefffe"], "utf-16-be"),
 }
-_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")
 
 
 def _guess(data: bytes) -> str:
@@ -59,12 +58,16 @@ def _utf16_order(sample: bytes) -> str | None:
 
 
 def _utf16(sample: bytes, encoding: str | None) -> str | None:
-    """The UTF-16 byte order of a page without a BOM, or None if it is not UTF-16.
+    """The UTF-16 codec of a page (its BOM's, or a byte order), or None if it is not UTF-16.
 
     The bytes decide where they can (UTF-16 markup is half NULs, on one side); a header
     that says UTF-16 is honoured when they cannot, but not over bytes without the NULs
     UTF-16 markup has: those would be read into nonsense.
     """
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"  # the BOM wins; Python's codec reads and drops it
+    if sample.startswith(b"\xef\xbb\xbf"):
+        return None
     order = _utf16_order(sample)
     if order:
         return order
@@ -92,18 +95,17 @@ def check_bytes(data: bytes) -> None:
 
 def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     """Return (text, encoding used). `encoding` is the HTTP charset when known."""
-    if not data.startswith(_BOMS):
-        utf16 = _utf16(data[:4096], encoding)
-        if utf16:
-            text = data.decode(utf16, "replace")
-            check_bytes(text.encode("utf-8"))
-            return text, utf16
-        if _UTF16.get((encoding or "").strip().lower()):
-            encoding = None  # a UTF-16 header over bytes that are not UTF-16
+    utf16 = _utf16(data[:4096], encoding)
+    if utf16:
+        text = data.decode(utf16, "replace")
+        check_bytes(text.encode("utf-8"))
+        return text, utf16
+    if _UTF16.get((encoding or "").strip().lower()):
+        encoding = None  # a UTF-16 header over bytes that are not UTF-16
     check_bytes(data)
     content_type = f"text/html; charset={encoding}" if encoding else None
     used, text = html_to_unicode(content_type, data, auto_detect_fun=_guess)
-    if used.startswith("utf-16") and not data.startswith(_BOMS):
+    if used.startswith("utf-16"):
         # A <meta> can only be read if the bytes are ASCII-compatible, so one that says
         # UTF-16 is wrong; WHATWG reads such a page as UTF-8 (here: UTF-8 or a guess).
         used = _guess(data)
