@@ -153,10 +153,11 @@ def source_text_size(text: str) -> int:
 
 
 def doc_text_size(doc) -> int:
-    """Characters of text (not whitespace) in a parsed document, scripts and styles aside."""
+    """Characters of text (not whitespace) in a parsed document, scripts, styles and
+    comments aside."""
     size = 0
     for el in doc.iter():
-        if el.text and el.tag not in ("script", "style"):
+        if el.text and el.tag not in ("script", "style") and isinstance(el.tag, str):
             size += _visible(el.text)
         if el.tail and el is not doc:
             size += _visible(el.tail)
