@@ -31,6 +31,8 @@ _UTF16 = {
     **dict.fromkeys(["utf-16be", "utf_16_be", "utf-16-be", "unicodefffe"], "utf-16-be"),
 }
 
+_NOT_GUESSED = ["utf-16", "utf-16le", "utf-16be", "utf-16-le", "utf-16-be"]
+
 
 def _guess(data: bytes) -> str:
     try:
@@ -40,8 +42,10 @@ def _guess(data: bytes) -> str:
         pass
     from bs4.dammit import UnicodeDammit  # only on undeclared, non-UTF-8 pages
 
-    guess = UnicodeDammit(data[:65536], is_html=True).original_encoding or "cp1252"
-    return resolve_encoding(guess) or "cp1252"
+    # UTF-16 pages never get here (_utf16): a UTF-16 <meta> in ASCII bytes is wrong.
+    dammit = UnicodeDammit(data[:65536], is_html=True, exclude_encodings=_NOT_GUESSED)
+    guess = resolve_encoding(dammit.original_encoding or "cp1252") or "cp1252"
+    return "cp1252" if guess.startswith("utf-16") else guess
 
 
 def _utf16_order(sample: bytes) -> str | None:
