@@ -72,6 +72,8 @@ def _utf16(sample: bytes, encoding: str | None) -> str | None:
         return "utf-16"  # the BOM wins; Python's codec reads and drops it
     if sample.startswith(b"\xef\xbb\xbf"):
         return None
+    if b"\x00" not in sample:  # most pages: one memchr
+        return None
     order = _utf16_order(sample)
     if order:
         return order
@@ -97,16 +99,30 @@ def check_bytes(data: bytes) -> None:
         raise ExtractError("not HTML: binary content")
 
 
-def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+def _drop_nuls(data: bytes, warnings: list[str] | None) -> bytes:
+    # A stray NUL in a good page (a CMS bug) would become U+FFFD in the speech's text.
+    # Looked for in bytes: in an ASCII-compatible encoding a 0 byte is always NUL, and
+    # bytes are searched many times faster than a non-ASCII str.
+    if b"\x00" not in data:
+        return data
+    if warnings is not None:
+        warnings.append(f"nul-dropped: {data.count(0)} NUL characters dropped")
+    return data.replace(b"\x00", b"")
+
+
+def decode(
+    data: bytes, encoding: str | None = None, warnings: list[str] | None = None
+) -> tuple[str, str]:
     """Return (text, encoding used). `encoding` is the HTTP charset when known."""
     utf16 = _utf16(data[:4096], encoding)
     if utf16:
-        text = data.decode(utf16, "replace")
-        check_bytes(text.encode("utf-8"))
-        return text, utf16
+        as_utf8 = data.decode(utf16, "replace").encode("utf-8")
+        check_bytes(as_utf8)
+        return _drop_nuls(as_utf8, warnings).decode("utf-8"), utf16
     if _UTF16.get((encoding or "").strip().lower()):
         encoding = None  # a UTF-16 header over bytes that are not UTF-16
     check_bytes(data)
+    data = _drop_nuls(data, warnings)
     content_type = f"text/html; charset={encoding}" if encoding else None
     used, text = html_to_unicode(content_type, data, auto_detect_fun=_guess)
     if used.startswith("utf-16"):

@@ -85,19 +85,9 @@ def _parse_flattened(text: str, warnings: list[str] | None):
     return doc
 
 
-def _drop_nuls(text: str, warnings: list[str] | None) -> str:
-    # A stray NUL in a good page (a CMS bug) would become U+FFFD in the speech's text.
-    if "\x00" not in text:
-        return text
-    if warnings is not None:
-        warnings.append(f"nul-dropped: {text.count(chr(0))} NUL characters dropped")
-    return text.replace("\x00", "")
-
-
 def parse(text: str, warnings: list[str] | None = None):
     """Parse HTML text into an lxml document."""
     text = _XML_DECL.sub("", text, count=1)  # lxml refuses str input with an encoding decl
-    text = _drop_nuls(text, warnings)
     try:
         parser = _parser()
         doc = lxml.html.document_fromstring(text, parser=parser)
