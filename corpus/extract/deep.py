@@ -48,95 +48,117 @@ _IMPLIED = {
 }
 _P_CLOSE = ({"p"}, _BLOCKS)
 _SEARCH = 16  # how far down the stack an implied end tag is looked for
+_CLOSERS = frozenset(_IMPLIED) | BLOCK_TAGS
+_SPECIAL = _CLOSERS | VOID_TAGS | DROP_TAGS  # start tags that need more than a push
 
 
 class _Flattener:
-    """One pass over the source; `out` collects the flattened text."""
+    """A re.sub callback over the tokens: returns what replaces each tag.
+
+    Kept elements are always the bottom of the stack (`prefix` of them: past the limit
+    nothing is kept), plus the one DROP_TAGS element of `region`. Written for speed: a
+    page of 20 MB can be millions of tags.
+    """
 
     def __init__(self, limit: int):
         self.limit = limit
-        self.out: list[str] = []
-        self.stack: list[tuple[str, bool]] = []  # (tag, kept in the output)
-        self.kept = 0  # open elements kept in the output: the depth libxml2 will see
+        self.stack: list[str] = []  # open elements, innermost last
+        self.prefix = 0  # the bottom `prefix` elements of the stack are kept
+        self.region = 0  # 1 + the stack index of a kept DROP_TAGS element past the limit
         self.opened: dict[str, int] = {}  # open elements by tag, for O(1) lookups
-        self.drop_region = 0  # stack height of a kept DROP_TAGS element past the limit
         self.dropped = 0  # tags taken out
+        self.names: dict[str, str] = {}
 
-    def push(self, tag: str, keep: bool) -> None:
-        self.stack.append((tag, keep))
-        self.kept += keep
-        self.opened[tag] = self.opened.get(tag, 0) + 1
+    def __call__(self, m) -> str:
+        slash, name = m.group(2, 3)
+        if name is None:  # opaque: comment, doctype, script, style
+            return "" if self.region else m.group(0)
+        tag = self.names.get(name) or self.names.setdefault(name, name.lower())  # one str each
+        stack = self.stack
+        # The bulk of a deep page, inline: an inline tag past the limit, and its end.
+        if slash:
+            if stack and stack[-1] == tag and len(stack) > self.prefix and not self.region:
+                stack.pop()
+                self.opened[tag] -= 1
+                self.dropped += 1
+                return "<br>" if tag in BLOCK_TAGS else ""
+            return self.end(tag, m.group(0))
+        if self.prefix == self.limit and tag not in _SPECIAL and m.group(0)[-2] != "/":
+            stack.append(tag)
+            self.opened[tag] = self.opened.get(tag, 0) + 1
+            self.dropped += 1
+            return ""
+        return self.start(tag, m.group(0))
 
-    def pop(self) -> tuple[str, bool]:
-        tag, keep = self.stack.pop()
-        self.kept -= keep
+    def kept(self, index: int) -> bool:
+        return index < self.prefix or index == self.region - 1
+
+    def pop(self) -> str:
+        tag = self.stack.pop()
         self.opened[tag] -= 1
-        if self.drop_region > len(self.stack):
-            self.drop_region = 0
-        return tag, keep
+        height = len(self.stack)
+        if self.prefix > height:
+            self.prefix = height
+        if self.region > height:
+            self.region = 0
+        return tag
 
-    def close_through(self, tag: str, explicit: bool) -> None:
-        """Pop open elements down to and including `tag`."""
+    def close_through(self, tag: str, explicit: bool) -> str:
+        """Pop open elements down to and including `tag`; end tags libxml2 must see."""
+        ends = []
         while self.stack:
-            name, keep = self.pop()
+            index = len(self.stack) - 1
+            name = self.pop()
             if name == tag:
-                return
-            if keep and explicit:  # libxml2 must close it where we do
-                self.out.append(f"</{name}>")
+                break
+            if explicit and index == self.region - 1:  # a kept element above a dropped one
+                ends.append(f"</{name}>")
+        return "".join(ends)
 
     def implied_end(self, tag: str) -> None:
-        closes, stops = _IMPLIED.get(tag) or (_P_CLOSE if tag in BLOCK_TAGS else ((), ()))
-        if not closes:
-            return
-        for name, _ in reversed(self.stack[-_SEARCH:]):
+        closes, stops = _IMPLIED.get(tag) or _P_CLOSE
+        for name in reversed(self.stack[-_SEARCH:]):
             if name in closes:
                 self.close_through(name, explicit=False)
                 return
             if name in stops:
                 return
 
-    def start(self, tag: str, source: str) -> None:
-        self.implied_end(tag)
-        if tag in VOID_TAGS or source.endswith("/>"):
-            self.out.append(source if not self.drop_region or tag == "br" else "")
-            return
-        keep = not self.drop_region and (
-            self.kept < self.limit or tag in DROP_TAGS and self.kept <= self.limit
-        )
-        if keep and self.kept >= self.limit:  # the one DROP_TAGS element allowed past
-            self.drop_region = len(self.stack) + 1
-        self.push(tag, keep)
-        self.out.append(source if keep else self.replacement(tag))
+    def start(self, tag: str, source: str) -> str:
+        if tag in _CLOSERS:
+            self.implied_end(tag)
+        if tag in VOID_TAGS or source[-2] == "/":
+            return "" if self.region and tag != "br" else source
+        self.stack.append(tag)
+        self.opened[tag] = self.opened.get(tag, 0) + 1
+        if self.prefix == len(self.stack) - 1 and self.prefix < self.limit:
+            self.prefix += 1
+            return source
+        if not self.region and tag in DROP_TAGS:  # the one allowed past the limit
+            self.region = len(self.stack)
+            return source
+        return self.replacement(tag)
 
-    def end(self, tag: str, source: str) -> None:
+    def end(self, tag: str, source: str) -> str:
         if not self.opened.get(tag):
-            self.out.append(source if self.kept < self.limit else "")  # a stray end tag
-            return
-        index = next(i for i in range(len(self.stack) - 1, -1, -1) if self.stack[i][0] == tag)
-        keep = self.stack[index][1]
-        self.close_through(tag, explicit=not keep)
-        self.out.append(source if keep else self.replacement(tag))
+            return source if len(self.stack) < self.limit else ""  # a stray end tag
+        index = len(self.stack) - 1
+        while self.stack[index] != tag:
+            index -= 1
+        if self.kept(index):
+            self.close_through(tag, explicit=False)
+            return source
+        return self.close_through(tag, explicit=True) + self.replacement(tag)
 
     def replacement(self, tag: str) -> str:
         self.dropped += 1
-        return "<br>" if tag in BLOCK_TAGS and not self.drop_region else ""
+        return "<br>" if tag in BLOCK_TAGS and not self.region else ""
 
 
 def flatten(text: str, limit: int) -> tuple[str, int]:
     """(text with no more than about `limit` levels of nesting, tags taken out)."""
     flat = _Flattener(limit)
-    last = 0
-    for m in _TOKEN.finditer(text):
-        flat.out.append(text[last:m.start()])
-        last = m.end()
-        if m.group(3) is None:  # opaque: comment, doctype, script, style
-            flat.out.append(m.group(0) if not flat.drop_region else "")
-        elif m.group(2):
-            flat.end(m.group(3).lower(), m.group(0))
-        else:
-            flat.start(m.group(3).lower(), m.group(0))
-    flat.out.append(text[last:])
-    return "".join(flat.out), flat.dropped
+    return _TOKEN.sub(flat, text), flat.dropped
 
 
 def _visible(chars: str) -> int:
@@ -145,11 +167,7 @@ def _visible(chars: str) -> int:
 
 def source_text_size(text: str) -> int:
     """Characters of text (not whitespace) between the tags of HTML source."""
-    size = last = 0
-    for m in _TOKEN.finditer(text):
-        size += _visible(html.unescape(text[last:m.start()]))
-        last = m.end()
-    return size + _visible(html.unescape(text[last:]))
+    return _visible(html.unescape(_TOKEN.sub(" ", text)))
 
 
 def doc_text_size(doc) -> int:
