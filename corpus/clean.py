@@ -22,11 +22,12 @@ BLOCK_TAGS = frozenset(
     form fieldset details summary""".split()
 )
 
-# Elements whose whole subtree is never speech text.
+# Elements whose whole subtree is never speech text. Not `label`: its text is visible
+# text (the labels of a search box go with their `form`).
 DROP_TAGS = frozenset(
     """script style noscript template iframe object embed video audio source track
     img picture svg canvas map figure figcaption button input select textarea
-    label form nav head title meta link""".split()
+    form nav head title meta link""".split()
 )
 
 # Chrome that can sit inside or around a body (share buttons, feedback, field lists).

@@ -1,5 +1,7 @@
 """Bad input gets a typed error with a reason, or an honest partial record: never a crash."""
 
+import random
+
 import pytest
 
 from corpus.errors import ExtractError, NotASpeech
@@ -107,3 +109,47 @@ def test_a_20_mb_page_is_extracted_whole(aba_page):
 def test_str_input_is_accepted(aba_page):
     html, expected = aba_page
     assert extract(html.decode("utf-8"), expected["url"]).title == expected["title"]
+
+
+@pytest.mark.parametrize("nuls", [1, 3, 8])
+def test_stray_nul_bytes_in_a_real_page_are_dropped(aba_page, nuls):
+    html, expected = aba_page
+    # NULs in the head, the title and the speech's paragraphs (a CMS bug), not binary.
+    spots = [b"<head>", b"</title>", b"Thank you, President", b"American Bar Association"]
+    at = sorted({html.index(spots[i % 4]) + 3 + i // 4 for i in range(nuls)}, reverse=True)
+    page = html
+    for offset in at:
+        page = page[:offset] + b"\x00" + page[offset:]
+    assert page.count(b"\x00") == nuls
+    speech = extract(page, expected["url"])
+    assert speech.paragraphs == expected["paragraphs"]
+    assert speech.title == expected["title"]
+    assert "\x00" not in speech.text and "\ufffd" not in speech.text
+    assert f"nul-dropped: {nuls} NUL characters dropped" in speech.warnings
+
+
+def test_a_clean_page_has_no_nul_warning(aba_page):
+    html, expected = aba_page
+    assert not [w for w in extract(html, expected["url"]).warnings if w.startswith("nul-")]
+
+
+def _random(seed: int, size: int) -> bytes:
+    return random.Random(seed).randbytes(size)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _random(1, 100),
+        _random(2, 5000),
+        _random(3, 200_000),
+        b"\x7fELF\x02\x01\x01" + bytes(64) + _random(4, 4000),  # an executable
+        b"<html>" + bytes(200) + b"</html>",  # HTML-looking, but mostly NULs
+        (b"text\x00\x01\x02\x03" * 1000),
+    ],
+)
+def test_real_binaries_are_still_refused(data):
+    with pytest.raises(ExtractError) as info:
+        extract(data, URL)
+    assert "binary" in str(info.value)
+    assert not isinstance(info.value, NotASpeech)

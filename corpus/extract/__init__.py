@@ -23,7 +23,7 @@ from corpus.extract.structured import assemble
 from corpus.record import Speech
 
 # Bump when a change can alter any record: `reextract` marks new versions with it.
-EXTRACTOR_VERSION = "1.1"
+EXTRACTOR_VERSION = "1.2"
 
 __all__ = [
     "extract",
@@ -44,9 +44,9 @@ def extract(html: bytes, url: str, *, encoding: str | None = None) -> Speech:
     """
     if isinstance(html, str):
         html = html.encode("utf-8")
-    text, _ = decode(html, encoding)
-    truncated = looks_truncated(text)
     warnings: list[str] = []
+    text, _ = decode(html, encoding, warnings)
+    truncated = looks_truncated(text)
     doc = parse(text, warnings)
 
     gen = generation(doc, url, warnings)

@@ -23,6 +23,15 @@ MAGIC = {
 
 
 _CONTROLS = bytes([*range(0, 9), *range(14, 32)])
+# WHATWG labels of UTF-16 ("utf-16" alone means little-endian; Python's codec would take
+# the machine's order, and w3lib big-endian).
+_UTF16 = {
+    **dict.fromkeys(["utf-16", "utf-16le", "utf_16_le", "utf-16-le", "ucs-2", "unicode",
+                     "csunicode", "iso-10646-ucs-2", "unicodefeff"], "utf-16-le"),
+    **dict.fromkeys(["utf-16be", "utf_16_be", "utf-16-be", "unicodefffe"], "utf-16-be"),
+}
+
+_NOT_GUESSED = ["utf-16", "utf-16le", "utf-16be", "utf-16-le", "utf-16-be"]
 
 
 def _guess(data: bytes) -> str:
@@ -33,8 +42,45 @@ def _guess(data: bytes) -> str:
         pass
     from bs4.dammit import UnicodeDammit  # only on undeclared, non-UTF-8 pages
 
-    guess = UnicodeDammit(data[:65536], is_html=True).original_encoding or "cp1252"
-    return resolve_encoding(guess) or "cp1252"
+    # UTF-16 pages never get here (_utf16): a UTF-16 <meta> in ASCII bytes is wrong.
+    dammit = UnicodeDammit(data[:65536], is_html=True, exclude_encodings=_NOT_GUESSED)
+    guess = resolve_encoding(dammit.original_encoding or "cp1252") or "cp1252"
+    return "cp1252" if guess.startswith("utf-16") else guess
+
+
+def _utf16_order(sample: bytes) -> str | None:
+    """UTF-16 without a BOM shows by its NULs: HTML markup is ASCII, every other byte 0."""
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return None
+    even, odd = sample[0:pairs * 2:2].count(0), sample[1:pairs * 2:2].count(0)
+    if odd > pairs * 0.3 and even < odd / 4:
+        return "utf-16-le"
+    if even > pairs * 0.3 and odd < even / 4:
+        return "utf-16-be"
+    return None
+
+
+def _utf16(sample: bytes, encoding: str | None) -> str | None:
+    """The UTF-16 codec of a page (its BOM's, or a byte order), or None if it is not UTF-16.
+
+    The bytes decide where they can (UTF-16 markup is half NULs, on one side); a header
+    that says UTF-16 is honoured when they cannot, but not over bytes without the NULs
+    UTF-16 markup has: those would be read into nonsense.
+    """
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"  # the BOM wins; Python's codec reads and drops it
+    if sample.startswith(b"\xef\xbb\xbf"):
+        return None
+    if b"\x00" not in sample:  # most pages: one memchr
+        return None
+    order = _utf16_order(sample)
+    if order:
+        return order
+    declared = _UTF16.get((encoding or "").strip().lower())
+    if declared and sample.count(0) > len(sample) // 20:
+        return declared
+    return None
 
 
 def check_bytes(data: bytes) -> None:
@@ -46,16 +92,42 @@ def check_bytes(data: bytes) -> None:
         if head.startswith(magic):
             raise ExtractError(f"not HTML: {what}")
     sample = data[:4096]
-    # UTF-16/32 pages start with a BOM; without one, NULs mean binary.
-    if not sample.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
-        controls = len(sample) - len(sample.translate(None, _CONTROLS))
-        if b"\x00" in sample or controls > len(sample) * 0.05:
-            raise ExtractError("not HTML: binary content")
+    # A stray NUL or two is a CMS bug in a real page (the parser drops them); more, or
+    # many other control bytes, mean binary. UTF-16 pages are recognised before this.
+    controls = len(sample) - len(sample.translate(None, _CONTROLS))
+    if sample.count(0) > max(8, len(sample) // 100) or controls > len(sample) * 0.05:
+        raise ExtractError("not HTML: binary content")
 
 
-def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+def _drop_nuls(data: bytes, warnings: list[str] | None) -> bytes:
+    # A stray NUL in a good page (a CMS bug) would become U+FFFD in the speech's text.
+    # Looked for in bytes: in an ASCII-compatible encoding a 0 byte is always NUL, and
+    # bytes are searched many times faster than a non-ASCII str.
+    if b"\x00" not in data:
+        return data
+    if warnings is not None:
+        warnings.append(f"nul-dropped: {data.count(0)} NUL characters dropped")
+    return data.replace(b"\x00", b"")
+
+
+def decode(
+    data: bytes, encoding: str | None = None, warnings: list[str] | None = None
+) -> tuple[str, str]:
     """Return (text, encoding used). `encoding` is the HTTP charset when known."""
+    utf16 = _utf16(data[:4096], encoding)
+    if utf16:
+        as_utf8 = data.decode(utf16, "replace").encode("utf-8")
+        check_bytes(as_utf8)
+        return _drop_nuls(as_utf8, warnings).decode("utf-8"), utf16
+    if _UTF16.get((encoding or "").strip().lower()):
+        encoding = None  # a UTF-16 header over bytes that are not UTF-16
     check_bytes(data)
+    data = _drop_nuls(data, warnings)
     content_type = f"text/html; charset={encoding}" if encoding else None
     used, text = html_to_unicode(content_type, data, auto_detect_fun=_guess)
+    if used.startswith("utf-16"):
+        # A <meta> can only be read if the bytes are ASCII-compatible, so one that says
+        # UTF-16 is wrong; WHATWG reads such a page as UTF-8 (here: UTF-8 or a guess).
+        used = _guess(data)
+        text = data.decode(used, "replace")
     return text, used

@@ -12,17 +12,15 @@ import lxml.etree
 import lxml.html
 
 from corpus.errors import ExtractError, NotASpeech
+from corpus.extract.deep import doc_text_size, flatten, source_text_size
 from corpus.extract.fields import compiled
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-# libxml2 stops parsing at 2048 levels even with huge_tree: past MAX_DEPTH, wrapper tags
-# (which carry no text of their own) are dropped before a second parse.
+# libxml2 stops parsing at 2048 levels even with huge_tree and drops the rest of the page:
+# past MAX_DEPTH levels, tags are flattened before a second parse (corpus/extract/deep.py),
+# with lower limits where that was not enough.
 MAX_DEPTH = 1500
-_WRAPPER_TAG = re.compile(
-    r"<(/?)(div|span|font|section|article|blockquote|table|tbody|tr|td|ul|ol|b|i|em"
-    r"|strong|center|main|aside)\b[^>]*>",
-    re.I,
-)
+_LIMITS = (MAX_DEPTH, 500, 100)
 
 # Markers of each generation: (name, xpath) rules; each that matches scores one.
 MARKERS = {
@@ -65,23 +63,26 @@ def _parser():
     )
 
 
-def flatten(text: str, limit: int = MAX_DEPTH) -> str:
-    """Drop wrapper tags nested deeper than `limit`; their text stays where it was."""
-    depth = 0
-
-    def keep(match):
-        nonlocal depth
-        if match.group(1):
-            depth -= 1
-            return "" if depth >= limit else match.group(0)
-        depth += 1
-        return "" if depth > limit else match.group(0)
-
-    return _WRAPPER_TAG.sub(keep, text)
-
-
 def _too_deep(parser) -> bool:
     return any("Excessive depth" in entry.message for entry in parser.error_log)
+
+
+def _parse_flattened(text: str, warnings: list[str] | None):
+    """Parse a page too deep for libxml2, saying in a warning what (if anything) was lost."""
+    for limit in _LIMITS:
+        flat, dropped = flatten(text, limit)
+        parser = _parser()
+        doc = lxml.html.document_fromstring(flat, parser=parser)
+        if not _too_deep(parser):
+            break
+    if warnings is not None:
+        lost = source_text_size(text) - doc_text_size(doc)
+        outcome = f"{lost} characters of text lost" if lost > 0 else "all text kept"
+        warnings.append(
+            f"deep-markup: nesting deeper than {limit} levels flattened"
+            f" ({dropped} tags taken out); {outcome}"
+        )
+    return doc
 
 
 def parse(text: str, warnings: list[str] | None = None):
@@ -91,11 +92,7 @@ def parse(text: str, warnings: list[str] | None = None):
         parser = _parser()
         doc = lxml.html.document_fromstring(text, parser=parser)
         if _too_deep(parser):
-            doc = lxml.html.document_fromstring(flatten(text), parser=_parser())
-            if warnings is not None:
-                warnings.append(
-                    f"deep-markup: nesting deeper than {MAX_DEPTH} levels flattened"
-                )
+            doc = _parse_flattened(text, warnings)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ExtractError(f"unparseable HTML: {exc}") from None
     if doc is None or doc.find("body") is None and not len(doc):
