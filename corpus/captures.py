@@ -216,3 +216,17 @@ def frontier_metas(conn: sqlite3.Connection, crawl_id: int) -> list[dict]:
     already asked for."""
     return [json.loads(m or "{}") for (m,) in conn.execute(
         "SELECT meta FROM frontier WHERE crawl_id = ? ORDER BY id", (crawl_id,))]
+
+
+def capture_records(conn: sqlite3.Connection, speech_id: str) -> dict[str, dict]:
+    """The kept captures of a speech by capture moment, lists as lists (for diffs)."""
+    cur = conn.execute("SELECT * FROM captures WHERE speech_id = ? ORDER BY captured_at",
+                       (speech_id,))
+    names = [d[0] for d in cur.description]
+    out = {}
+    for row in cur:
+        record = dict(zip(names, row))
+        for name in LIST_FIELDS:
+            record[name] = json.loads(record[name] or "[]")
+        out[record["captured_at"]] = record
+    return out

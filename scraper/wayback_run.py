@@ -32,7 +32,7 @@ def run_wayback(opts, corpus, crawl_id: int, echo) -> int:
     started = time.monotonic()
     agent = user_agent(opts.contact)
     base = opts.wayback_url.rstrip("/")
-    robots = fetch_robots(base, agent)
+    robots = _archive_robots(base, agent, opts.max_retry_after)
     corpus.record_discovery(robots.url, robots.status, crawl_id, headers=robots.headers,
                             body_len=len(robots.text), reason=f"the archive's {robots.reason}")
     rules = Protego.parse(robots.text)
@@ -66,6 +66,23 @@ def run_wayback(opts, corpus, crawl_id: int, echo) -> int:
         raise CrawlUnhealthy(reasons[0] if reasons[0].startswith("blocked:")
                              else "crawl unhealthy: " + "; ".join(reasons))
     return 0
+
+
+def _archive_robots(base: str, agent: str, cap: float, attempts: int = 3):
+    """The archive's robots.txt. fetch_robots reads any 4xx as "no rules"; from the
+    archive a 429 means "slow down", so it is waited out (Retry-After, capped) and asked
+    again, never read as permission."""
+    from scraper.middlewares import retry_after_seconds
+
+    for attempt in range(attempts):
+        robots = fetch_robots(base, agent)
+        if robots.status not in (429, 503):
+            return robots
+        headers = {k.lower(): v for k, v in robots.headers.items()}
+        wait = retry_after_seconds(headers.get("retry-after"))
+        time.sleep(min(cap, wait if wait is not None else 2.0 * 2 ** attempt))
+    raise CrawlUnhealthy(f"the archive answers HTTP {robots.status} to {robots.url}"
+                         f" after {attempts} attempts: try later")
 
 
 def _run_scrapy(opts, settings, crawl_id: int):
