@@ -209,3 +209,23 @@ def _count(db, table) -> int:
         return rows(db, f"SELECT count(*) AS n FROM {table}")[0]["n"]
     except Exception:  # noqa: BLE001 - the table may not exist yet, or be locked a moment
         return 0
+
+
+def test_report_and_release_carry_the_archive_timeline(archived, tmp_path):
+    db, wb = archived["db"], archived["wb"]
+    changes = sum(len(v) - 1 for v in expected(wb).values())
+    assert run_cli("report", "--db", str(db), "--out", str(tmp_path / "r.html")).returncode == 0
+    html = (tmp_path / "r.html").read_text()
+    assert "Changes seen in the Internet Archive" in html
+    assert html.count('data-source="archive"') == min(changes, 20)  # --changed default
+    proc = run_cli("release", "--db", str(db), "--out", str(tmp_path / "rel"), "--format", "jsonl")
+    assert proc.returncode == 0, proc.stderr
+    lines = (tmp_path / "rel" / "captures.jsonl").read_text().splitlines()
+    assert len(lines) == sum(len(v) for v in expected(wb).values())
+    assert {json.loads(line)["speech_id"] for line in lines} == set(expected(wb))
+    package = json.loads((tmp_path / "rel" / "datapackage.json").read_text())
+    resource = {r["name"]: r for r in package["resources"]}["captures"]
+    names = [f["name"] for f in resource["schema"]["fields"]]
+    assert names[:4] == ["speech_id", "captured_at", "archive_url", "url"]
+    assert {"title", "paragraphs", "content_hash"} <= set(names)
+    assert resource["schema"]["primaryKey"] == ["speech_id", "captured_at"]
