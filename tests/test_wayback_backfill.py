@@ -229,3 +229,18 @@ def test_report_and_release_carry_the_archive_timeline(archived, tmp_path):
     assert names[:4] == ["speech_id", "captured_at", "archive_url", "url"]
     assert {"title", "paragraphs", "content_hash"} <= set(names)
     assert resource["schema"]["primaryKey"] == ["speech_id", "captured_at"]
+
+
+def test_check_finds_a_capture_that_does_not_match_its_hash(archived, tmp_path):
+    import shutil
+    import sqlite3
+
+    db = tmp_path / "copy.db"
+    shutil.copy(archived["db"], db)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE captures SET title = 'tampered' WHERE rowid = (SELECT min(rowid)"
+                 " FROM captures)")
+    conn.commit()
+    conn.close()
+    proc = run_cli("check", "--db", str(db))
+    assert proc.returncode == 2 and "content_hash or text does not match" in proc.stdout
