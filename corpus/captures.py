@@ -199,3 +199,34 @@ def timeline(conn: sqlite3.Connection, speech_id: str) -> list[dict]:
         entry["changed"] = entry["content_hash"] != previous
         previous = entry["content_hash"]
     return entries
+
+
+# ---- what the wayback spider reads (through its read-only connection) ----
+
+def speech_ids(conn: sqlite3.Connection, source: str | None = None) -> list[str]:
+    """Ids of the corpus's speeches (any status), those of one source if given."""
+    sql, params = "SELECT id FROM speeches", ()
+    if source:
+        sql, params = sql + " WHERE source = ?", (source,)
+    return [r[0] for r in conn.execute(sql + " ORDER BY id", params)]
+
+
+def frontier_metas(conn: sqlite3.Connection, crawl_id: int) -> list[dict]:
+    """The meta of every frontier item of a run (done or not): what a resumed run
+    already asked for."""
+    return [json.loads(m or "{}") for (m,) in conn.execute(
+        "SELECT meta FROM frontier WHERE crawl_id = ? ORDER BY id", (crawl_id,))]
+
+
+def capture_records(conn: sqlite3.Connection, speech_id: str) -> dict[str, dict]:
+    """The kept captures of a speech by capture moment, lists as lists (for diffs)."""
+    cur = conn.execute("SELECT * FROM captures WHERE speech_id = ? ORDER BY captured_at",
+                       (speech_id,))
+    names = [d[0] for d in cur.description]
+    out = {}
+    for row in cur:
+        record = dict(zip(names, row))
+        for name in LIST_FIELDS:
+            record[name] = json.loads(record[name] or "[]")
+        out[record["captured_at"]] = record
+    return out

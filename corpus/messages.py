@@ -83,6 +83,8 @@ class Reply:
 def apply(corpus, message: Message, crawl_id: int, mode: str) -> Reply:
     """Apply one message to the corpus (in the writer); a backfill ticks its frontier."""
     kind = type(message).__name__
+    if isinstance(message, (ArchiveFetched, CaptureFetched)):
+        return _apply_archive(corpus, message, crawl_id)
     if isinstance(message, FrontierAdd):
         return Reply(kind, count=corpus.frontier_add(crawl_id, message.items))
     if isinstance(message, UuidFound):
@@ -110,3 +112,47 @@ def apply(corpus, message: Message, crawl_id: int, mode: str) -> Reply:
     if mode == "backfill":
         corpus.frontier_done(crawl_id, url, reply.outcome)
     return reply
+
+
+# ---- the Internet Archive (backfill --source wayback; DESIGN Decision 14) ----
+
+@dataclass
+class ArchiveFetched:
+    """A request to the archive that is not a capture of a speech: a CDX query, a captured
+    listing or sitemap (or its failure). `frontier` is the frontier item it finishes."""
+
+    url: str
+    status: int
+    reason: str
+    frontier: str | None = None
+    speech_id: str | None = None  # the speech a CDX lookup was for
+    failed: bool = False
+    body_len: int = 0
+
+
+@dataclass
+class CaptureFetched:
+    """A capture of a speech fetched raw (`id_`), or its failure (`reason` set)."""
+
+    speech_id: str
+    captured_at: str  # the capture's moment, UTC
+    archive_url: str  # what was fetched
+    url: str  # the page's URL as the archive captured it
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    frontier: str | None = None
+    archive_only: bool = False  # a speech the corpus knows only from the archive
+    speech_url: str | None = None  # its URL as the captured listing named it
+    reason: str | None = None
+
+
+def _apply_archive(corpus, message, crawl_id: int) -> Reply:
+    from corpus.capture_writes import apply_archive_fetch, apply_capture
+
+    kind = type(message).__name__
+    if isinstance(message, ArchiveFetched):
+        outcome, reason = apply_archive_fetch(corpus, message, crawl_id)
+        return Reply(kind, message.url, outcome, reason)
+    outcome, reason, warnings = apply_capture(corpus, message, crawl_id)
+    return Reply(kind, message.archive_url, outcome, reason, warnings)

@@ -17,6 +17,7 @@ from scraper import defaults
 from scraper.defaults import SOURCES, user_agent
 from scraper.health import format_summary, health, summary
 from scraper.robots import check_speech_paths, fetch_robots
+from scraper.wayback import DEFAULT_WAYBACK_URL as WAYBACK_URL, WAYBACK_DELAY
 
 logger = logging.getLogger("scraper.run")
 
@@ -43,6 +44,8 @@ class CrawlOptions:
     verbose: bool = False
     backoff_base: float = defaults.BACKOFF_BASE
     max_retry_after: float = defaults.MAX_RETRY_AFTER
+    wayback_url: str = WAYBACK_URL  # backfill --source wayback: the Internet Archive
+    wayback_delay: float = WAYBACK_DELAY
 
     # How this process shows itself: not part of what the run is, so not stored.
     LOCAL = ("mode", "db_path", "resume", "progress", "verbose")
@@ -108,14 +111,25 @@ def run(opts: CrawlOptions, echo=print) -> int:
                     setattr(opts, key, value)
             echo(f"resuming backfill #{crawl_id} ({previous['args']})")
         else:
+            _refuse_mixed_sources(opts)
             crawl_id = corpus.begin_crawl(opts.mode, opts.args())
         try:
+            if "wayback" in opts.sources:  # the archive: a spider and a pace of its own
+                from scraper.wayback_run import run_wayback
+
+                return run_wayback(opts, corpus, crawl_id, echo)
             return _crawl(opts, corpus, crawl_id, echo)
         except CorpusError as exc:
             _finish(corpus, crawl_id, {"health": [str(exc)]}, exc.exit_code)
             raise
         except sqlite3.Error as exc:
             raise CrawlUnhealthy(f"database error: {exc}") from None
+
+
+def _refuse_mixed_sources(opts: CrawlOptions) -> None:
+    if "wayback" in opts.sources and (len(opts.sources) > 1 or opts.mode != "backfill"):
+        raise UserError("--source wayback runs on its own (the archive has its own pace):"
+                        " run the site's sources in another backfill")
 
 
 def _finish(corpus, crawl_id: int, stats: dict, code: int) -> None:

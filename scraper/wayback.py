@@ -240,3 +240,49 @@ def unknown_ids(entries: list[Entry], known_ids) -> list[str]:
             known.add(cid)
             out.append(cid)
     return out
+
+
+# ---- frontier keys and listing targets (the wayback spider's bookkeeping) ----
+
+_PLAYBACK = re.compile(r"/web/(\d{14})id_/(.+)$")
+
+
+def frontier_key(url: str) -> str:
+    """The frontier keeps one item per canonical path, and a canonical path drops the
+    query: a capture of `/news/speeches?page=2` must not be the one of `/news/speeches`."""
+    return url.replace("?", "%3F").replace("#", "%23")
+
+
+def speech_item(speech_id: str, base_url: str = DEFAULT_WAYBACK_URL) -> str:
+    """The frontier key of a speech's CDX lookups (not a URL that is requested)."""
+    return f"{base_url.rstrip('/')}/cdx/speech{canonical_id(speech_id)}"
+
+
+def listing_item(target: str, base_url: str = DEFAULT_WAYBACK_URL) -> str:
+    """The frontier key of a listing's or sitemap's CDX lookup."""
+    return frontier_key(f"{base_url.rstrip('/')}/cdx/listing/{target}")
+
+
+def listing_target(url: str) -> str:
+    """A captured page's URL as a CDX target: host without www., path, query."""
+    parts = urlsplit(url if "://" in url else "http://" + url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    return host + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def covered(target: str, targets=LISTING_TARGETS) -> bool:
+    """Whether the prefix searches of `targets` already list this page's captures."""
+    return any(target.startswith(t) for t in targets)
+
+
+def parse_playback_url(url: str) -> tuple[str, str] | None:
+    """(timestamp, original) of a raw playback URL; None for any other URL. The archive
+    may answer a capture with a redirect to the nearest one: the final URL says which."""
+    parts = urlsplit(url)
+    match = _PLAYBACK.search(parts.path + (f"?{parts.query}" if parts.query else ""))
+    if not match:
+        return None
+    original = match.group(2)
+    if original.startswith(("http:/", "https:/")) and "://" not in original:
+        original = original.replace(":/", "://", 1)  # a client folded the double slash
+    return match.group(1), original

@@ -95,7 +95,10 @@ class Session:
         """The examples' crawls of justice.gov go to the replica instead, as they would to
         a mirror: through the environment variables every crawl command reads (an example
         that names --base-url or --delay keeps its own)."""
-        return {**os.environ, "JUSTICE_BASE_URL": self.replica.base_url, "JUSTICE_DELAY": "0"}
+        env = {**os.environ, "JUSTICE_BASE_URL": self.replica.base_url, "JUSTICE_DELAY": "0"}
+        if getattr(self, "wayback", None):  # `backfill --source wayback`: a local archive
+            env.update(JUSTICE_WAYBACK_URL=self.wayback.base_url, JUSTICE_WAYBACK_DELAY="0")
+        return env
 
     def changed_slug(self) -> str:
         [row] = rows(self.folder / "corpus.db",
@@ -197,7 +200,10 @@ def session(tmp_path_factory):
         (saved / "urls.csv").write_text("\n".join(urls) + "\n")
         (folder / "saved.html").write_bytes((saved / "page1.html").read_bytes())
         session = Session(folder, replica)
-        yield session
+        from scraper.replica.wayback import LocalWayback
+
+        with LocalWayback(replica, edited=2, removed=0, seed=1) as session.wayback:
+            yield session
         if session.served is not None:
             session.served.send_signal(signal.SIGINT)  # Ctrl-C, as the example says
             assert session.served.wait(timeout=30) == 0

@@ -72,6 +72,7 @@ def release(corpus: Corpus, out_dir, *, fmt: str = "parquet", previous=None, as_
         files.append({"table": table, "name": path.name, "rows": count,
                       "bytes": path.stat().st_size, "sha256": _sha256(path)})
 
+    files += _captures(corpus, out, fmt, moment)
     manifest = _manifest(corpus, meta, fmt, files, moment, generated_at,
                          sorted(crawl_ids), sorted(extractors))
     if before is not None:
@@ -88,6 +89,18 @@ def release(corpus: Corpus, out_dir, *, fmt: str = "parquet", previous=None, as_
     (out / "CITATION.cff").write_text(citation_cff(meta, released), encoding="utf-8")
     (out / "README.md").write_text(readme(meta, manifest, released), encoding="utf-8")
     return manifest
+
+
+def _captures(corpus: Corpus, out: Path, fmt: str, moment: str | None) -> list[dict]:
+    """captures.<fmt> when the corpus holds Internet Archive captures (by `moment`)."""
+    from corpus.release.tables import capture_rows
+
+    if not any(True for _ in capture_rows(corpus, moment)):
+        return []
+    path = out / f"captures.{fmt}"
+    count = write_table("captures", fmt, capture_rows(corpus, moment), path)
+    return [{"table": "captures", "name": path.name, "rows": count,
+             "bytes": path.stat().st_size, "sha256": _sha256(path)}]
 
 
 def _prepare(out_dir, force: bool, previous) -> Path:

@@ -70,6 +70,30 @@ TABLES = {
 FOREIGN_KEYS = {"speech_versions": [{"fields": ["speech_id"],
                                      "reference": {"resource": "speeches", "fields": ["id"]}}]}
 
+# Internet Archive captures (DESIGN Decision 14): written when the corpus holds any.
+_CAPTURE_COLUMNS = {
+    "speech_id": "the speech's id (speeches.id)",
+    "captured_at": "when the Internet Archive captured the page",
+    "archive_url": "the raw capture in the archive (id_ playback URL)",
+    "url": "the page's URL as the archive captured it",
+    "text": "the paragraphs joined with a blank line",
+    "content_hash": "sha256 of the record's content fields (as speech_versions.content_hash)",
+    "raw_sha256": "sha256 of the captured page's bytes",
+    "extractor_version": "version of the extractor that read the capture",
+}
+CAPTURES = tuple(
+    [Column(name, "moment" if name == "captured_at" else "str", _CAPTURE_COLUMNS[name])
+     for name in ("speech_id", "captured_at", "archive_url", "url")]
+    + [Column(f.name, f.kind, f.description) for f in FIELDS]  # the record, from FIELDS
+    + [Column(name, "str", _CAPTURE_COLUMNS[name])
+       for name in ("text", "content_hash", "raw_sha256", "extractor_version")])
+TABLES["captures"] = {
+    "columns": CAPTURES, "key": ["speech_id", "captured_at"],
+    "title": "Captures: each distinct content of a speech in the Internet Archive, in time"}
+# No foreign key to `speeches`: a speech known only from the archive has no version of
+# ours, so it is not a row there; its captures are its whole record.
+OPTIONAL_TABLES = ("captures",)  # written only when the corpus has rows of them
+
 
 def columns(table: str, fmt: str) -> tuple[Column, ...]:
     """The columns written in `fmt`: CSV leaves out paragraphs (`text` carries them: a

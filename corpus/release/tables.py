@@ -44,3 +44,20 @@ def version_rows(corpus: Corpus, moment: str | None) -> Iterator[dict]:
 
 def changed_fields(old: dict, new: dict) -> list[str]:
     return [name for name in COMPARED if old.get(name) != new.get(name)]
+
+
+def capture_rows(corpus: Corpus, moment: str | None) -> Iterator[dict]:
+    """Archive captures recorded by `moment` (all when None), by speech and capture time."""
+    from corpus.release.schema import CAPTURES
+
+    names = [c.name for c in CAPTURES]
+    sql = f"SELECT {', '.join(names)} FROM captures"
+    params: tuple = ()
+    if moment is not None:
+        sql += " WHERE recorded_at <= ?"
+        params = (moment,)
+    for values in corpus.conn.execute(sql + " ORDER BY speech_id, captured_at", params):
+        row = dict(zip(names, values))
+        for name in LIST_FIELDS:
+            row[name] = json.loads(row[name] or "[]")
+        yield row

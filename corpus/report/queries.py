@@ -178,4 +178,27 @@ def gather(corpus, *, crawl_id: int | None = None, changed: int = 20, crawls: in
         totals, picks = _crawl_totals(conn, crawl_id, changed)
     data.update(totals)
     data["changes"] = _changes(conn, picks)
+    data["archive_changes"] = _archive_changes(conn, changed) if crawl_id is None else []
     return data
+
+
+def _archive_changes(conn, limit: int) -> list[dict]:
+    """The latest changes seen in the Internet Archive's captures (DESIGN Decision 14):
+    every kept capture but a speech's first differs from the one before it in time."""
+    from corpus.captures import capture_records
+
+    picks = conn.execute(
+        "SELECT c.speech_id, c.captured_at FROM captures c WHERE EXISTS (SELECT 1 FROM"
+        " captures p WHERE p.speech_id = c.speech_id AND p.captured_at < c.captured_at)"
+        " ORDER BY c.captured_at DESC, c.speech_id LIMIT ?", (limit,)).fetchall()
+    changes = []
+    for speech_id, captured_at in picks:
+        records = capture_records(conn, speech_id)
+        moments = sorted(records)
+        at = moments.index(captured_at)
+        speech = _all(conn, "SELECT id, url, status, version, source FROM speeches WHERE id = ?",
+                      (speech_id,))
+        if speech and at > 0:
+            changes.append({"speech": speech[0], "old": records[moments[at - 1]],
+                            "new": records[captured_at], "source": "archive"})
+    return changes

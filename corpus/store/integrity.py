@@ -35,6 +35,32 @@ def problems(corpus: Corpus) -> list[str]:
     found += _site_problems(conn)
     found += _version_problems(conn)
     found += _raw_problems(conn)
+    found += _capture_problems(conn)
+    return found
+
+
+def _capture_problems(conn: sqlite3.Connection) -> list[str]:
+    """Archive captures (Decision 14): content hashes that match, and every speech known
+    only from the archive backed by a capture, gone, with no version of ours."""
+    found = []
+    cur = conn.execute(f"SELECT speech_id, captured_at, content_hash, text,"
+                       f" {', '.join(CONTENT_COLUMNS)} FROM captures")
+    for sid, at, stored, text, *content in cur:
+        record = dict(zip(CONTENT_COLUMNS, content))
+        try:
+            for name in JSON_LISTS:
+                record[name] = json.loads(record[name] or "[]")
+        except ValueError:
+            found.append(f"capture {sid} at {at}: a list column is not JSON")
+            continue
+        if content_hash(record) != stored or text != "\n\n".join(record["paragraphs"]):
+            found.append(f"capture {sid} at {at}: content_hash or text does not match content")
+    for sid, status, version in conn.execute(
+            "SELECT id, status, version FROM speeches s WHERE s.source = 'archive' AND"
+            " (status != 'gone' OR version != 0 OR NOT EXISTS"
+            " (SELECT 1 FROM captures c WHERE c.speech_id = s.id))"):
+        found.append(f"speech {sid}: known only from the archive, but {status}, version"
+                     f" {version}, or without a capture")
     return found
 
 

@@ -136,10 +136,18 @@ def crawl_command(**kwargs):
 @crawl_options
 @click.option("--since", callback=_date, help="Only speeches on or after this date.")
 @click.option("--until", callback=_date, help="Only speeches on or before this date.")
-@click.option("--source", "sources", multiple=True, type=click.Choice(SOURCES),
-              help="Discovery source (repeatable; default: every source robots.txt allows).")
+@click.option("--source", "sources", multiple=True, type=click.Choice(SOURCES + ("wayback",)),
+              help="Discovery source (repeatable; default: every source robots.txt allows)."
+                   " `wayback`: the Internet Archive's captures of the known speeches, and"
+                   " speeches removed before the first crawl (on its own).")
 @click.option("--resume", is_flag=True,
               help="Continue the last unfinished backfill, with its arguments.")
+@env_option("--wayback-url", type=HttpUrl(), default="https://web.archive.org",
+            show_default=True, envvar="JUSTICE_WAYBACK_URL",
+            help="The Internet Archive (or a local Wayback) for --source wayback.")
+@env_option("--wayback-delay", type=click.FloatRange(min=0), default=2.0, show_default=True,
+            envvar="JUSTICE_WAYBACK_DELAY",
+            help="Seconds between two requests to the archive (--source wayback).")
 def backfill_command(**kwargs):
     """A complete, resumable backfill: every speech the sources list, then a revisit of
     known speeches they did not list (404/410 -> marked gone).
@@ -152,6 +160,7 @@ def backfill_command(**kwargs):
       doj-speeches backfill --since 2021-01-01 --until 2021-12-31
       doj-speeches backfill --source archive
       doj-speeches backfill --resume
+      doj-speeches backfill --source wayback --contact you@example.org
     """
     kwargs["sources"] = list(kwargs["sources"])
     if kwargs["since"] and kwargs["until"] and kwargs["since"] > kwargs["until"]:

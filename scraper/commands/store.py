@@ -174,7 +174,26 @@ def _history(corpus, speech: dict) -> dict:
         previous = v
     keep = ("id", "url", "status", "gone_since", "first_seen", "last_seen", "version")
     return {"speech": {k: speech[k] for k in keep}, "versions": versions,
-            "status_changes": corpus.status_events(speech["id"])}
+            "status_changes": corpus.status_events(speech["id"]),
+            "timeline": _timeline(corpus, speech["id"], versions)}
+
+
+def _timeline(corpus, speech_id: str, versions: list[dict]) -> list[dict]:
+    """Archive captures and our versions on one timeline, each marked by its source
+    (DESIGN Decision 14), with the diff of each entry whose content changed."""
+    from corpus.captures import capture_records, timeline
+    from corpus.diff import diff_records
+
+    captures = capture_records(corpus.conn, speech_id)
+    by_version = {v["version"]: v for v in versions}
+    entries, previous = timeline(corpus.conn, speech_id), None
+    for entry in entries:
+        record = (captures.get(entry["moment"]) if entry["source"] == "archive"
+                  else by_version.get(entry["version"]))
+        entry["changes"] = ([] if previous is None or record is None or not entry["changed"]
+                            else diff_records(previous, record) or ["(no change in content)"])
+        previous = record or previous
+    return entries
 
 
 def _render_history(info: dict) -> list[str]:
@@ -192,9 +211,22 @@ def _render_history(info: dict) -> list[str]:
             lines.append(f"  date: {v['date']}  speakers: {'; '.join(v['speakers']) or '-'}")
             lines.append(f"  {len(v['paragraphs'])} paragraphs, {len(v['text'].split())} words")
         lines += [f"  {line}" for line in v["changes"]]
+    if any(e["source"] == "archive" for e in info.get("timeline", [])):
+        lines += _render_timeline(info["timeline"])
     if info["status_changes"]:
         lines.append("\nstatus:")
         lines += [f"  {e['at']}  {e['status']}  ({e['reason']})" for e in info["status_changes"]]
+    return lines
+
+
+def _render_timeline(entries: list[dict]) -> list[str]:
+    lines = ["\ntimeline (Internet Archive captures and our versions):"]
+    for e in entries:
+        what = (f"[archive] capture {e['archive_url']}" if e["source"] == "archive"
+                else f"[crawl]   version {e['version']}")
+        mark = "changed" if e["changed"] else "same"
+        lines.append(f"  {e['moment']}  {what}  {mark}  content {e['content_hash'][:12]}")
+        lines += [f"    {line}" for line in e["changes"]]
     return lines
 
 

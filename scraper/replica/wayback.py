@@ -79,7 +79,7 @@ class LocalWayback:
         self._gold: dict[tuple[str, str], dict] = {}  # (speech_id, timestamp) -> record
         self._log: list[dict] = []
         self._lock = threading.Lock()
-        self._throttle = (0, "1")
+        self._throttle = (0, "1", "")
         self._server = None
         self._thread = None
         self.now = max(s.date for s in self.site.speeches) + dt.timedelta(days=120)
@@ -250,16 +250,17 @@ class LocalWayback:
 
     # ------------------------------------------------------------------ server
 
-    def throttle(self, times: int = 1, retry_after: str = "1"):
-        """The next `times` requests answer 429 with this Retry-After."""
+    def throttle(self, times: int = 1, retry_after: str = "1", path: str = ""):
+        """The next `times` requests (to paths starting with `path`) answer 429 with this
+        Retry-After."""
         with self._lock:
-            self._throttle = (times, retry_after)
+            self._throttle = (times, retry_after, path)
 
     def answer(self, target: str) -> tuple[int, dict, bytes]:
         with self._lock:
-            left, retry_after = self._throttle
-            if left > 0:
-                self._throttle = (left - 1, retry_after)
+            left, retry_after, path = self._throttle
+            if left > 0 and target.startswith(path):
+                self._throttle = (left - 1, retry_after, path)
                 return 429, {"Retry-After": retry_after}, b"Too Many Requests"
         parts = urlsplit(target)
         if parts.path == "/cdx/search/cdx":
