@@ -34,7 +34,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from corpus.urls import canonical_id
 
-from . import synth, vocab
+from . import files, synth, vocab
 from .synth import Speech
 
 LISTING_PAGE_SIZE = 25
@@ -205,6 +205,13 @@ class Site:
         return [s for s in self.speeches if not s.gone]
 
     def blocks(self, s: Speech):
+        """The body as the page shows it: a pointer-only speech's is the pointer alone."""
+        if synth.pointer_only(s, s.title()):
+            return (("pointer", synth.POINTER_TEXT, synth.file_path(s)),)
+        return self.text_blocks(s)
+
+    def text_blocks(self, s: Speech):
+        """The speech's text (for a pointer-only speech, what its PDF holds)."""
         return synth.content(self.seed, s.index, s.generation, s.date, s.delivery_shown,
                              s.delivery_in_body, s.speakers[0] if s.speakers else "", s.edits)
 
@@ -353,6 +360,8 @@ class Site:
             return self.listing(path, query)
         if path.startswith("/archive/ag/speeches"):
             return self.archive(path, query)
+        if files.FILE_PATH.fullmatch(path):
+            return self.file(path)
         m = re.fullmatch(r"(/archives)?/opa/speech/([a-z0-9-]+)(/?)", path)
         if m:
             s = self.by_cid.get(f"/opa/speech/{m.group(2)}")
@@ -363,6 +372,13 @@ class Site:
                     return self.redirect(s.path)
                 return self.speech_page(s)
         return self.not_found()
+
+    def file(self, path: str) -> Page:
+        s = files.speech_of_file(self, path)
+        if s is None:
+            return self.not_found()
+        return Page(200, "application/pdf", files.file_bytes(self, s), s.changed, "attachment",
+                    {"Content-Disposition": f'attachment; filename="{files.FILE_NAME}"'})
 
     def redirect(self, path: str, status: int = 301) -> Page:
         location = self.base_url + path
@@ -774,7 +790,7 @@ class Site:
             return not fields or name in fields
 
         if want("attachment"):
-            item["attachment"] = []
+            item["attachment"] = files.api_field(self, s)
         if want("body"):
             item["body"] = self.body_html(s)
         if want("changed"):
