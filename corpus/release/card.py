@@ -20,13 +20,13 @@ def size_category(rows: int) -> str:
     return next((label for bound, label in SIZES if rows < bound), "n>10M")
 
 
-def _header(meta: Meta, fmt: str, speeches: int) -> list[str]:
+def _header(meta: Meta, fmt: str, speeches: int, tables=TABLES) -> list[str]:
     lines = ["---", "license: other", "license_name: us-government-works",
              f"license_link: {LAW_URL}", "language:", "- en",
              f"pretty_name: {_yaml(meta.title)}", "size_categories:",
              f"- {size_category(speeches)}", "task_categories:", "- text-classification",
              "- summarization", "tags:", "- government", "- law", "- speeches", "configs:"]
-    for table in TABLES:
+    for table in tables:
         lines += [f"- config_name: {table}", f"  data_files: {table}.{fmt}"]
         if table == "speeches":
             lines.append("  default: true")
@@ -59,7 +59,8 @@ def readme(meta: Meta, manifest: dict, released: str) -> str:
     rows = {f["table"]: f["rows"] for f in manifest["files"]}
     as_of = (f"at {manifest['as_of']}" if manifest["as_of"]
              else f"when it was made ({manifest['generated_at']})")
-    lines = _header(meta, fmt, rows["speeches"]) + [
+    present = [t for t in TABLES if t in rows]  # attachments only when written
+    lines = _header(meta, fmt, rows["speeches"], present) + [
         f"# {meta.title}", "",
         f"Release {meta.version}: {rows['speeches']} speeches and {rows['speech_versions']}"
         f" versions, as the corpus held them {as_of} (UTC).", "",
@@ -74,7 +75,12 @@ def readme(meta: Meta, manifest: dict, released: str) -> str:
         " added, changed, gone and returned since it.", "",
         f"Types: {LIST_NOTES[fmt]}.", "",
     ]
-    for table in TABLES:
+    if "attachments" in rows:
+        lines[lines.index("## Structure") + 2:lines.index("## Structure") + 2] = [
+            f"- `attachments.{fmt}`: the files (PDFs) speeches point to, one row per"
+            " distinct file (key `id`; a changed file is a new row), with their text."
+            " A speech whose page only points to its PDF has the PDF's text as paragraphs."]
+    for table in present:
         lines += [f"### `{table}`", "", *_columns_table(table, fmt), ""]
     lines += [
         "## Collection method", "",
