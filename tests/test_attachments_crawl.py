@@ -30,6 +30,7 @@ def crawled(tmp_path_factory):
     """One replica, backfilled once: (replica, db, first run's process)."""
     db = tmp_path_factory.mktemp("attach") / "c.db"
     with Replica(SPEECHES, seed=SEED) as replica:
+        replica.configure(pointer_bodies=True)
         truth = replica_attachments(replica.site)
         assert sum(t["pointer_only"] for t in truth) == 2 and len(truth) == 7
         proc = crawl("backfill", db, replica.base_url)
@@ -154,6 +155,7 @@ def test_recrawl_unchanged_writes_nothing_then_a_changed_pdf_is_a_new_row(tmp_pa
     db = tmp_path / "c.db"
     since = ("--since", "2023-01-01")  # the current site's speeches: quicker, both kinds
     with Replica(SPEECHES, seed=SEED) as replica:
+        replica.configure(pointer_bodies=True)
         truth = [t for t in replica_attachments(replica.site)
                  if replica.gold(t["id"])["date"] >= "2023-01-01"]
         assert len(truth) >= 2 and any(t["pointer_only"] for t in truth)
@@ -188,6 +190,7 @@ def test_recrawl_unchanged_writes_nothing_then_a_changed_pdf_is_a_new_row(tmp_pa
 def test_a_failed_attachment_is_recorded_and_does_not_fail_its_speech(tmp_path):
     db = tmp_path / "c.db"
     with Replica(SPEECHES, seed=SEED) as replica:
+        replica.configure(pointer_bodies=True)
         broken = next(t for t in replica_attachments(replica.site) if not t["pointer_only"])
         replica.fail(broken["path"], "500", times=10)
         day = replica.gold(broken["id"])["date"]

@@ -2,7 +2,8 @@
 from the page; synth.api_attachment, listed only by the API record), made by our own
 tiny PDF writer from the speech's text, so an edit of the speech changes its PDF.
 
-A pointer-only speech's page says only "see the PDF"; its PDF holds the text.
+With `configure(pointer_bodies=True)`, half of the linked ones are pointer-only: the
+page says only "see the PDF"; the PDF holds the text.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def attachments(site, status: str = "live") -> list[dict]:
         if (status == "live" and s.gone) or not has_file(site, s):
             continue
         out.append({"id": s.cid, "path": synth.file_path(s), "name": FILE_NAME,
-                    "pointer_only": synth.pointer_only(s, s.title()),
+                    "pointer_only": site.is_pointer_only(s),
                     "api_only": synth.api_attachment(s),
                     "paragraphs": file_paragraphs(site, s)})
     return out

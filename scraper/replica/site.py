@@ -206,9 +206,16 @@ class Site:
 
     def blocks(self, s: Speech):
         """The body as the page shows it: a pointer-only speech's is the pointer alone."""
-        if synth.pointer_only(s, s.title()):
+        if self.is_pointer_only(s):
             return (("pointer", synth.POINTER_TEXT, synth.file_path(s)),)
         return self.text_blocks(s)
+
+    # Off by default: a pointer-only speech's corpus record is its PDF's text, not its
+    # page's gold, and the first reading of the PDF is a second version of it.
+    pointer_bodies = False
+
+    def is_pointer_only(self, s: Speech) -> bool:
+        return self.pointer_bodies and synth.pointer_only(s, s.title())
 
     def text_blocks(self, s: Speech):
         """The speech's text (for a pointer-only speech, what its PDF holds)."""
@@ -322,7 +329,8 @@ class Site:
             s.updated = dt.datetime.fromtimestamp(ts, dt.timezone.utc).date()
 
     def configure(self, **settings):
-        allowed = {"crawl_delay", "disallow", "api", "gone_status", "sitemap_archive", "feed", "markup"}
+        allowed = {"crawl_delay", "disallow", "api", "gone_status", "sitemap_archive", "feed", "markup",
+                   "pointer_bodies"}
         unknown = set(settings) - allowed
         if unknown:
             raise ValueError(f"unknown settings: {sorted(unknown)}")
