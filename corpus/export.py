@@ -62,9 +62,11 @@ def export(corpus: Corpus, fmt: str, out_dir, *, as_of=None, since=None, until=N
     records = corpus.records(as_of=moment, since=since, until=until)
     crawl_ids: set[int] = set()
     extractors: set[str] = set()
+    ids: set[str] = set()
 
     def tracked():
         for record in records:
+            ids.add(record["id"])
             if record["crawl_id"] is not None:
                 crawl_ids.add(record["crawl_id"])
             extractors.add(record["extractor_version"])
@@ -82,13 +84,15 @@ def export(corpus: Corpus, fmt: str, out_dir, *, as_of=None, since=None, until=N
         if tmp.exists():
             tmp.unlink()
 
+    files = [{"name": name, "rows": rows, "bytes": path.stat().st_size,
+              "sha256": _sha256(path)}]
+    files += _export_attachments(corpus, fmt, out, moment, ids)
     manifest = {
         "dataset": "doj-speeches: speeches of the US Department of Justice (justice.gov)",
         "generated_at": generated_at or corpus._now(),
         "format": fmt,
-        "files": [{"name": name, "rows": rows, "bytes": path.stat().st_size,
-                   "sha256": _sha256(path)}],
-        "other_files": _others(out, {name, "manifest.json"}),
+        "files": files,
+        "other_files": _others(out, {f["name"] for f in files} | {"manifest.json"}),
         "other_files_note": "found in the folder, not written by this export",
         "as_of": moment,
         "as_of_note": ("records as the corpus held them at this moment (UTC)" if moment
@@ -114,6 +118,30 @@ def export(corpus: Corpus, fmt: str, out_dir, *, as_of=None, since=None, until=N
     except OSError as exc:
         raise UserError(f"cannot write {out / 'manifest.json'}: {exc.strerror or exc}") from None
     return manifest
+
+
+def _export_attachments(corpus: Corpus, fmt: str, out: Path, moment, ids: set[str]) -> list[dict]:
+    """`attachments.<fmt>` beside the speeches when any exported speech has files (the
+    release's table and types: corpus/release/schema.py), with its columns."""
+    from corpus.release.schema import columns
+    from corpus.release.tables import attachment_rows
+    from corpus.release.writers import write_table
+
+    rows = attachment_rows(corpus, moment, ids)
+    first = next(rows, None)
+    if first is None:
+        return []
+    path = out / f"attachments.{fmt}"
+
+    def all_rows():
+        yield first
+        yield from rows
+
+    count = write_table("attachments", fmt, all_rows(), path)
+    return [{"name": path.name, "rows": count, "bytes": path.stat().st_size,
+             "sha256": _sha256(path),
+             "columns": [{"name": c.name, "type": c.kind, "description": c.description}
+                         for c in columns("attachments", fmt)]}]
 
 
 def _export_warc(corpus: Corpus, out_dir, as_of, since, until, generated_at, force) -> dict:

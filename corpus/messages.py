@@ -24,6 +24,7 @@ class PageFetched:
     body: bytes
     request_url: str | None = None  # the URL first requested, when a redirect moved it
     witnesses: list[dict] = field(default_factory=list)  # what discovery said (Decision 11)
+    attachments: list = field(default_factory=list)  # the API record's `attachment` field
 
 
 @dataclass
@@ -66,7 +67,22 @@ class UuidFound:
     uuid: str
 
 
-Message = PageFetched | PageFailed | PageForbidden | DiscoveryFetched | FrontierAdd | UuidFound
+@dataclass
+class AttachmentFetched:
+    """A response for a file a speech page links (or lists in its API record), or the
+    reason it could not be fetched (`reason` set; `status` what the server said, if any)."""
+
+    speech_id: str
+    url: str
+    name: str
+    status: int | None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    reason: str | None = None
+
+
+Message = (PageFetched | PageFailed | PageForbidden | DiscoveryFetched | FrontierAdd | UuidFound
+           | AttachmentFetched)
 
 
 @dataclass
@@ -78,6 +94,7 @@ class Reply:
     warnings: list[str] = field(default_factory=list)
     witness: dict = field(default_factory=dict)  # field -> (agree|disagree|filled, source)
     count: int = 0  # FrontierAdd: how many were new
+    attachments: list[dict] = field(default_factory=list)  # PageFetched: files to fetch
 
 
 def apply(corpus, message: Message, crawl_id: int, mode: str) -> Reply:
@@ -94,13 +111,17 @@ def apply(corpus, message: Message, crawl_id: int, mode: str) -> Reply:
         corpus.record_discovery(message.url, message.status, crawl_id, headers=message.headers,
                                 body_len=message.body_len, reason=message.reason)
         return Reply(kind, url=message.url, outcome=Outcome.DISCOVERY, reason=message.reason)
+    if isinstance(message, AttachmentFetched):
+        return _attachment(corpus, message, crawl_id)
     url = message.request_url or message.url if isinstance(message, PageFetched) else message.url
     if isinstance(message, PageFetched):
         result = corpus.record(message.url, message.status, message.headers, message.body,
                                crawl_id, request_url=message.request_url,
-                               witnesses=message.witnesses)
+                               witnesses=message.witnesses, attachments=message.attachments)
         reply = Reply(kind, url, result.outcome, result.reason, list(result.warnings or []),
-                      dict(result.witness or {}))
+                      dict(result.witness or {}),
+                      attachments=[{**a, "speech_id": result.speech_id}
+                                   for a in result.attachments or []])
     elif isinstance(message, PageForbidden):
         outcome = corpus.record_failure(message.url, crawl_id, "robots.txt disallows it",
                                         outcome=Outcome.FORBIDDEN)
@@ -156,3 +177,12 @@ def _apply_archive(corpus, message, crawl_id: int) -> Reply:
         return Reply(kind, message.url, outcome, reason)
     outcome, reason, warnings = apply_capture(corpus, message, crawl_id)
     return Reply(kind, message.archive_url, outcome, reason, warnings)
+
+
+def _attachment(corpus, message: AttachmentFetched, crawl_id: int) -> Reply:
+    """An attachment never ticks the frontier: its speech's item was done already."""
+    result = corpus.record_attachment_fetch(
+        message.speech_id, message.url, message.name, message.status, message.headers,
+        message.body, crawl_id, reason=message.reason)
+    return Reply(type(message).__name__, message.url, result.outcome, result.reason,
+                 list(result.warnings or []))

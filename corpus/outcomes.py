@@ -20,6 +20,7 @@ class Outcome(StrEnum):
     SKIPPED = "skipped"
     FORBIDDEN = "forbidden"
     DISCOVERY = "discovery"
+    ATTACHMENT = "attachment"
 
     @property
     def description(self) -> str:
@@ -37,9 +38,12 @@ DESCRIPTIONS = {
     Outcome.SKIPPED: "a page that is not a speech",
     Outcome.FORBIDDEN: "robots.txt forbids it: never requested",
     Outcome.DISCOVERY: "robots.txt, sitemaps, listings, API pages, feeds",
+    Outcome.ATTACHMENT: "a file a speech links (the attachments table); the reason says"
+                        " new, changed, unchanged or not modified",
 }
 # Outcomes of a speech page (what a crawl counts as pages it handled), in display order.
-SPEECH_OUTCOMES = tuple(o for o in Outcome if o not in (Outcome.DISCOVERY, Outcome.FORBIDDEN))
+SPEECH_OUTCOMES = tuple(o for o in Outcome
+                        if o not in (Outcome.DISCOVERY, Outcome.FORBIDDEN, Outcome.ATTACHMENT))
 # A fetch that found the speech on the site.
 LIVE_OUTCOMES = (Outcome.NEW, Outcome.CHANGED, Outcome.UNCHANGED, Outcome.NOT_MODIFIED)
 # A fetch that read the page's content (a 200 that became a record).

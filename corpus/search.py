@@ -18,21 +18,42 @@ MARK_START, MARK_END = "«", "»"
 ELLIPSIS = "…"
 SNIPPET_TOKENS = 14
 
-# bm25 weights: a word in the title counts five times one in the text.
+# bm25 weights: a word in the title counts five times one in the text (and in an
+# attachment, a word of its name five times one of its text). Speech and attachment hits
+# are merged by that score, each marked by its `source`.
 _HITS = (
-    "SELECT s.id, s.date, s.title, s.status,"
+    "SELECT 'speech' AS source, s.id, s.date, s.title, s.status, NULL AS attachment_url,"
+    " NULL AS attachment_name,"
     f" snippet(speeches_fts, -1, '{MARK_START}', '{MARK_END}', '{ELLIPSIS}', {SNIPPET_TOKENS})"
-    " AS snippet"
+    " AS snippet, bm25(speeches_fts, 5.0, 1.0) AS score"
     " FROM speeches_fts JOIN speeches s ON s.n = speeches_fts.rowid"
-    " WHERE speeches_fts MATCH ? ORDER BY bm25(speeches_fts, 5.0, 1.0), s.id LIMIT ?"
+    " WHERE speeches_fts MATCH ? ORDER BY score, s.id LIMIT ?"
 )
 _TOTAL = "SELECT count(*) FROM speeches_fts WHERE speeches_fts MATCH ?"
+# The newest file behind each attachment URL of a speech (older files stay in the table).
+_LATEST = "a.id IN (SELECT max(id) FROM attachments GROUP BY speech_id, url)"
+_ATTACHMENT_HITS = (
+    "SELECT 'attachment' AS source, s.id, s.date, s.title, s.status, a.url AS attachment_url,"
+    " a.name AS attachment_name,"
+    f" snippet(attachments_fts, 1, '{MARK_START}', '{MARK_END}', '{ELLIPSIS}', {SNIPPET_TOKENS})"
+    " AS snippet, bm25(attachments_fts, 5.0, 1.0) AS score"
+    " FROM attachments_fts JOIN attachments a ON a.rowid = attachments_fts.rowid"
+    f" JOIN speeches s ON s.id = a.speech_id WHERE attachments_fts MATCH ? AND {_LATEST}"
+    " ORDER BY score, s.id LIMIT ?"
+)
+_ATTACHMENT_TOTAL = (
+    "SELECT count(*) FROM attachments_fts JOIN attachments a ON a.rowid = attachments_fts.rowid"
+    f" WHERE attachments_fts MATCH ? AND {_LATEST}"
+)
 
 
 @dataclass
 class SearchResult:
     total: int  # every match, not only the `limit` shown
-    hits: list[dict] = field(default_factory=list)  # id, date, title, status, snippet
+    # source (speech | attachment), id, date, title, status, snippet; an attachment hit
+    # also attachment_url and attachment_name (its speech's id, date, title, status)
+    hits: list[dict] = field(default_factory=list)
+    attachment_total: int = 0  # of `total`, the matches in attachments
     fallback: bool = False  # the query was not FTS syntax: its words were searched instead
     searched: str = ""  # the FTS query actually run
     error: str = ""  # why the query as given did not parse (when fallback)
@@ -67,6 +88,20 @@ def search(corpus, query: str, limit: int = 20) -> SearchResult:
 def _run(corpus, fts_query: str, limit: int) -> SearchResult:
     total = corpus.conn.execute(_TOTAL, (fts_query,)).fetchone()[0]
     hits = corpus._all(_HITS, (fts_query, limit))
+    in_files = 0
+    if _has_attachments(corpus):
+        in_files = corpus.conn.execute(_ATTACHMENT_TOTAL, (fts_query,)).fetchone()[0]
+        hits += corpus._all(_ATTACHMENT_HITS, (fts_query, limit)) if in_files else []
+    hits.sort(key=lambda h: (h["score"], h["id"], h["source"]))
+    hits = hits[:limit]
     for hit in hits:
+        hit.pop("score")
         hit["snippet"] = " ".join(hit["snippet"].split())  # paragraphs' blank lines
-    return SearchResult(total=total, hits=hits, searched=fts_query)
+    return SearchResult(total=total + in_files, hits=hits, searched=fts_query,
+                        attachment_total=in_files)
+
+
+def _has_attachments(corpus) -> bool:
+    """False for a read-only corpus older than the attachments table (schema 3)."""
+    return corpus.conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE name = 'attachments_fts'").fetchone() is not None

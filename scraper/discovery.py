@@ -35,12 +35,14 @@ class Entry:
     title: str | None = None
     components: list[str] = field(default_factory=list)
     location: str | dict | None = None
+    attachments: list = field(default_factory=list)  # the API's `attachment` field, as is
 
     def meta(self) -> dict:
         return {k: v for k, v in (("date", self.date), ("lastmod", self.lastmod),
                                   ("uuid", self.uuid), ("source", self.source),
                                   ("title", self.title), ("components", self.components),
-                                  ("location", self.location)) if v}
+                                  ("location", self.location),
+                                  ("attachments", self.attachments)) if v}
 
 
 def is_speech_url(url: str) -> bool:
@@ -192,7 +194,16 @@ def _api_entry(item, url: str) -> Entry | None:
                     if isinstance(c, dict) and isinstance(c.get("name"), str)]
         if isinstance(item.get("component"), list) else [],
         location=_api_location(item.get("location")),
+        attachments=_api_files(item.get("attachment")),
     )
+
+
+def _api_files(value) -> list:
+    """The `attachment` field kept as the API gave it (corpus.attachments reads its
+    shapes); a lone object becomes a list of one."""
+    if isinstance(value, dict):
+        return [value]
+    return [v for v in value if isinstance(v, (dict, str))] if isinstance(value, list) else []
 
 
 def _api_location(value) -> dict | None:

@@ -95,6 +95,11 @@ def summary(stats: dict, extra_requests: int, started: float, delay: float = 0.0
         "discovered": stats.get("discovery/speeches", 0),
         "warnings": {k.split("/", 1)[1]: v for k, v in sorted(stats.items())
                      if k.startswith("warnings/")},
+        # Files of speeches (issue 12): never speech pages, so apart from the outcomes.
+        "attachments": {k.split("/", 1)[1]: v for k, v in sorted(stats.items())
+                        if k.startswith("attachments/")},
+        "attachments_failed": {k.split("/", 1)[1]: v for k, v in sorted(stats.items())
+                               if k.startswith("attachments_failed/")},
         "seconds": round(seconds, 2),
         "pages_per_second": round(pages / seconds, 1) if seconds else 0.0,
     }
@@ -112,5 +117,9 @@ def format_summary(s: dict) -> str:
     rows += [(f"witness: {name}", f"{v['agree']} agree, {v['disagree']} disagree,"
                                   f" {v['filled']} filled") for name, v in s["witness"].items()]
     rows += [(f"warning: {k}", v) for k, v in s["warnings"].items()]
+    if s.get("attachments"):
+        rows.append(("attachments", ", ".join(f"{v} {k.replace('_', ' ')}"
+                                               for k, v in s["attachments"].items())))
+        rows += [(f"  attachment failed: {k}", v) for k, v in s["attachments_failed"].items()]
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"  {name:<{width}}  {value}" for name, value in rows)

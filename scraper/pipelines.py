@@ -42,6 +42,8 @@ class CorpusPipeline:
     def _written(self, reply):
         """On the reactor thread: count the outcome of one written page."""
         count(self.stats, reply)
+        if getattr(reply, "attachments", None):  # the files the page links: fetched next
+            self.crawler.spider.fetch_attachments(reply)
         if writer_of(self.crawler).outstanding <= MAX_OUTSTANDING // 2:
             waiters, self.waiters = self.waiters, []
             for waiter in waiters:
@@ -49,6 +51,7 @@ class CorpusPipeline:
 
     async def close_spider(self, spider=None):
         writer = getattr(self.crawler, "writer", None)
+        self.crawler.spider.closing_attachments = True  # too late to request files
         if writer is not None:
             writer.close()  # every page handed over is written and counted first
         waiters, self.waiters = self.waiters, []

@@ -209,7 +209,7 @@ def test_outcome_columns_come_from_the_outcome_vocabulary(built):
     assert shown == ["new", "changed", "unchanged", "304", "gone", "failed"]
     assert headers[6:-2] == shown and headers[-2:] == ["exit status", "notes"]
     absent = [labels.get(o, o.value) for o in Outcome if o not in had]
-    assert set(absent) == {"moved", "not a speech", "forbidden"}
+    assert set(absent) == {"moved", "not a speech", "forbidden", "attachment"}
     note = " ".join(doc.get_element_by_id("crawls").xpath('p[@class="note"]')[0]
                     .text_content().split())
     assert f"No run listed here had {', '.join(absent[:-1])} or {absent[-1]}." in note

@@ -22,7 +22,7 @@ from corpus.release import changes as changes_mod
 from corpus.release.card import readme
 from corpus.release.package import Meta, citation_cff, datapackage, write_json
 from corpus.release.schema import LIST_NOTES, TABLES
-from corpus.release.tables import speech_rows, version_rows
+from corpus.release.tables import attachment_rows, has_attachments, speech_rows, version_rows
 from corpus.release.writers import FORMATS, write_table
 from corpus.store import Corpus
 
@@ -65,10 +65,13 @@ def release(corpus: Corpus, out_dir, *, fmt: str = "parquet", previous=None, as_
             yield row
 
     files = []
-    for table, rows in (("speeches", speech_rows(corpus, moment)),
-                        ("speech_versions", version_rows(corpus, moment))):
+    tables = [("speeches", tracked(speech_rows(corpus, moment))),
+              ("speech_versions", tracked(version_rows(corpus, moment)))]
+    if has_attachments(corpus, moment):  # a table of its own only when there are some
+        tables.append(("attachments", attachment_rows(corpus, moment)))
+    for table, rows in tables:
         path = out / f"{table}.{fmt}"
-        count = write_table(table, fmt, tracked(rows), path)
+        count = write_table(table, fmt, rows, path)
         files.append({"table": table, "name": path.name, "rows": count,
                       "bytes": path.stat().st_size, "sha256": _sha256(path)})
 

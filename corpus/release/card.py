@@ -81,6 +81,11 @@ def readme(meta: Meta, manifest: dict, released: str) -> str:
             " Archive (key `speech_id`, `captured_at`), one per distinct content in time."
             " Never our versions: a timeline of its own. Speeches removed before our first"
             " crawl appear only here (no row in `speeches`)."]
+    if "attachments" in rows:
+        lines[lines.index("## Structure") + 2:lines.index("## Structure") + 2] = [
+            f"- `attachments.{fmt}`: the files (PDFs) speeches point to, one row per"
+            " distinct file (key `id`; a changed file is a new row), with their text."
+            " A speech whose page only points to its PDF has the PDF's text as paragraphs."]
     for table in written:
         lines += [f"### `{table}`", "", *_columns_table(table, fmt), ""]
     lines += [

@@ -95,6 +95,19 @@ TABLES["captures"] = {
 OPTIONAL_TABLES = ("captures",)  # written only when the corpus has rows of them
 
 
+# Files speeches point to (issue 12): written only when the corpus holds some.
+ATTACHMENTS = _columns("attachments", [
+    ("id", "int"), ("speech_id", "str"), ("url", "str"), ("name", "str"),
+    ("media_type", "str"), ("raw_sha256", "str"), ("text", "str"), ("pages", "int"),
+    ("warnings", "list"), ("first_seen", "moment"), ("last_seen", "moment"),
+])
+TABLES["attachments"] = {
+    "columns": ATTACHMENTS, "key": ["id"], "optional": True,
+    "title": "Attachments: the files (PDFs) speeches point to, one row per distinct file"}
+FOREIGN_KEYS["attachments"] = [{"fields": ["speech_id"],
+                                "reference": {"resource": "speeches", "fields": ["id"]}}]
+
+
 def columns(table: str, fmt: str) -> tuple[Column, ...]:
     """The columns written in `fmt`: CSV leaves out paragraphs (`text` carries them: a
     paragraph may contain the list separator)."""

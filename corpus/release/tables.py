@@ -61,3 +61,31 @@ def capture_rows(corpus: Corpus, moment: str | None) -> Iterator[dict]:
         for name in LIST_FIELDS:
             row[name] = json.loads(row[name] or "[]")
         yield row
+
+
+def attachment_rows(corpus: Corpus, moment: str | None, ids=None) -> Iterator[dict]:
+    """The attachments held at `moment` (all when None), by id; only those of speeches in
+    `ids` when given. A row seen again after the moment has last_seen null (as a
+    version's seen_until): what the corpus knew then is that the file was current."""
+    from corpus.release.schema import ATTACHMENTS
+
+    names = [c.name for c in ATTACHMENTS]
+    if not corpus.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'attachments'").fetchone():
+        return
+    sql = f"SELECT {', '.join(names)} FROM attachments"
+    params: tuple = ()
+    if moment is not None:
+        sql += " WHERE first_seen <= ?"
+        params = (moment,)
+    for values in corpus.conn.execute(sql + " ORDER BY id", params):
+        row = dict(zip(names, values))
+        if ids is not None and row["speech_id"] not in ids:
+            continue
+        row["warnings"] = json.loads(row["warnings"] or "[]")
+        if moment is not None and row["last_seen"] > moment:
+            row["last_seen"] = None
+        yield row
+
+
+def has_attachments(corpus: Corpus, moment: str | None) -> bool:
+    return next(attachment_rows(corpus, moment), None) is not None

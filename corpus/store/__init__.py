@@ -4,6 +4,7 @@
   base.py        connection, WAL, busy timeout, transactions, migrations on open
   raw.py         raw pages: content-addressed, zlib-compressed bodies
   pages.py       page writes: one `fetches` row per response, one transaction per page
+  files.py       attachments: fetched files, and pointer-only speeches' text from them
   versions.py    versioning: fold an extracted record into its speech
   port.py        the crawler's port: crawls, look-ups, the backfill frontier
   reads.py       records (current or as of a moment), search, history
@@ -15,6 +16,7 @@ messages of corpus/messages.py; the spider reads through `Corpus(path, readonly=
 """
 
 from corpus.store.base import Base
+from corpus.store.files import AttachmentWrites
 from corpus.store.pages import PageResult, PageWrites
 from corpus.store.port import CrawlPort
 from corpus.store.raw import RawPages
@@ -25,7 +27,7 @@ from corpus.store.versions import Versions
 __all__ = ["Corpus", "PageResult"]
 
 
-class Corpus(PageWrites, Versions, RawPages, CrawlPort, Reads, Reextract, Base):
+class Corpus(PageWrites, AttachmentWrites, Versions, RawPages, CrawlPort, Reads, Reextract, Base):
     """The corpus database. Not thread-safe: one Corpus per thread or process."""
 
     def check(self) -> list[str]:

@@ -24,6 +24,7 @@ class PageResult:
     reason: str | None = None
     warnings: list[str] = field(default_factory=list)  # extraction's, "kind: detail"
     witness: dict = field(default_factory=dict)  # field -> (agree|disagree|filled, source)
+    attachments: list[dict] = field(default_factory=list)  # files to fetch: url, name, media_type
 
 
 def _json(value) -> str:
@@ -64,9 +65,12 @@ class PageWrites:
 
     def record(self, url: str, status: int, headers: dict[str, str] | None, body: bytes | None,
                crawl_id: int | None, *, request_url: str | None = None,
-               encoding: str | None = None, witnesses: list[dict] | None = None) -> PageResult:
+               encoding: str | None = None, witnesses: list[dict] | None = None,
+               attachments=None) -> PageResult:
         """Record one response: its outcome (corpus.outcomes), with the speech id, version,
-        reason, warnings and witness agreement. One transaction (two for a moved speech)."""
+        reason, warnings and witness agreement. One transaction (two for a moved speech).
+        A speech page read (new, changed, unchanged) also gives the files it links and its
+        API record's `attachments` field lists, for the crawl to fetch (corpus/store/files.py)."""
         body = body or b""
         headers = _norm_headers(headers)
         sid = canonical_id(url)
@@ -91,6 +95,8 @@ class PageWrites:
                                    encoding or _charset(headers.get("content-type")), witnesses)
         if target != sid and result.outcome in READ_OUTCOMES:
             return self._moved(target, sid, fetch)
+        if result.outcome in READ_OUTCOMES:
+            result.attachments = self.page_attachments(body, url, attachments)
         return result
 
     def _record_body(self, url, sid, target, body, fetch, crawl_id, encoding, witnesses):

@@ -113,7 +113,7 @@ def stats_command(db_path, fmt):
         click.echo("\n".join(render(info)))
 
 
-SEARCH_COLUMNS = ("rank", "id", "date", "title", "status", "snippet")
+SEARCH_COLUMNS = ("rank", "id", "date", "title", "status", "snippet", "source", "attachment_url")
 
 
 @click.command("search")
@@ -151,6 +151,8 @@ def search_command(db_path, query, limit, fmt):
         gone = "  [gone]" if hit["status"] == "gone" else ""
         click.echo(f"{hit['rank']}. {hit['date'] or 'undated'}  {hit['title']}{gone}")
         click.echo(f"   {hit['id']}")
+        if hit.get("source") == "attachment":  # the match is in a file the speech links
+            click.echo(f"   in attachment {hit['attachment_name']}: {hit['attachment_url']}")
         click.echo(f"   {hit['snippet']}")
     shown = f"{len(hits)} of " if len(hits) < result.total else ""
     click.echo(f"{shown}{result.total} match{'es' if result.total != 1 else ''}"
@@ -360,6 +362,8 @@ def export_command(db_path, fmt, out_dir, as_of, since, until, force):
                    f" until {until or '-'})", err=True)
     out = Path(out_dir)
     click.echo(f"wrote {data['rows']} speeches to {out / data['name']} and {out / 'manifest.json'}")
+    for extra in manifest["files"][1:]:  # attachments.<fmt>, when speeches have files
+        click.echo(f"wrote {extra['rows']} {extra['name'].split('.')[0]} to {out / extra['name']}")
 
 
 def register(group: click.Group) -> None:

@@ -34,7 +34,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from corpus.urls import canonical_id
 
-from . import synth, vocab
+from . import files, synth, vocab
 from .synth import Speech
 
 LISTING_PAGE_SIZE = 25
@@ -205,6 +205,20 @@ class Site:
         return [s for s in self.speeches if not s.gone]
 
     def blocks(self, s: Speech):
+        """The body as the page shows it: a pointer-only speech's is the pointer alone."""
+        if self.is_pointer_only(s):
+            return (("pointer", synth.POINTER_TEXT, synth.file_path(s)),)
+        return self.text_blocks(s)
+
+    # Off by default: a pointer-only speech's corpus record is its PDF's text, not its
+    # page's gold, and the first reading of the PDF is a second version of it.
+    pointer_bodies = False
+
+    def is_pointer_only(self, s: Speech) -> bool:
+        return self.pointer_bodies and synth.pointer_only(s, s.title())
+
+    def text_blocks(self, s: Speech):
+        """The speech's text (for a pointer-only speech, what its PDF holds)."""
         return synth.content(self.seed, s.index, s.generation, s.date, s.delivery_shown,
                              s.delivery_in_body, s.speakers[0] if s.speakers else "", s.edits)
 
@@ -315,7 +329,8 @@ class Site:
             s.updated = dt.datetime.fromtimestamp(ts, dt.timezone.utc).date()
 
     def configure(self, **settings):
-        allowed = {"crawl_delay", "disallow", "api", "gone_status", "sitemap_archive", "feed", "markup"}
+        allowed = {"crawl_delay", "disallow", "api", "gone_status", "sitemap_archive", "feed", "markup",
+                   "pointer_bodies"}
         unknown = set(settings) - allowed
         if unknown:
             raise ValueError(f"unknown settings: {sorted(unknown)}")
@@ -353,6 +368,8 @@ class Site:
             return self.listing(path, query)
         if path.startswith("/archive/ag/speeches"):
             return self.archive(path, query)
+        if files.FILE_PATH.fullmatch(path):
+            return self.file(path)
         m = re.fullmatch(r"(/archives)?/opa/speech/([a-z0-9-]+)(/?)", path)
         if m:
             s = self.by_cid.get(f"/opa/speech/{m.group(2)}")
@@ -363,6 +380,13 @@ class Site:
                     return self.redirect(s.path)
                 return self.speech_page(s)
         return self.not_found()
+
+    def file(self, path: str) -> Page:
+        s = files.speech_of_file(self, path)
+        if s is None:
+            return self.not_found()
+        return Page(200, "application/pdf", files.file_bytes(self, s), s.changed, "attachment",
+                    {"Content-Disposition": f'attachment; filename="{files.FILE_NAME}"'})
 
     def redirect(self, path: str, status: int = 301) -> Page:
         location = self.base_url + path
@@ -774,7 +798,7 @@ class Site:
             return not fields or name in fields
 
         if want("attachment"):
-            item["attachment"] = []
+            item["attachment"] = files.api_field(self, s)
         if want("body"):
             item["body"] = self.body_html(s)
         if want("changed"):

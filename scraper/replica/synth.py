@@ -384,7 +384,7 @@ def paragraphs_of(blocks) -> list[str]:
     out = []
     for block in blocks:
         kind = block[0]
-        if kind in ("p", "div", "h3", "quote", "heading"):
+        if kind in ("p", "div", "h3", "quote", "heading", "pointer"):
             out.append(block[1])
         elif kind in ("br", "list"):
             out.extend(block[1])
@@ -477,7 +477,38 @@ def body_html(blocks, generation: str, salt) -> str:
                          else '<p align="center">###</p>')
         elif kind == "wrap":
             parts.append('<div class="WordSection1">\n' + body_html(block[1], generation, s) + "\n</div>")
+        elif kind == "pointer":  # the whole body points to the PDF (a real API body)
+            head, _, tail = block[1].rpartition(" see the ")
+            link = tail.rstrip(".")
+            parts.append(f'<p>{html.escape(head)} see the <a href="{block[2]}">{html.escape(link)}</a>.</p>')
     return "\n".join(parts)
+
+
+# ---------------------------------------------------------------------------- files
+
+# A real speeches-API body, word for word: the speech itself is only in the PDF.
+POINTER_TEXT = "Plain text version of this testimony is not available, see the text accessible PDF version."
+
+
+def file_path(s: Speech) -> str:
+    return f"/opa/file/{1_000_000 + s.index}/download"
+
+
+def has_attachment(s: Speech, title: str) -> bool:
+    """Written testimony on the current site comes with its PDF, linked from the page."""
+    return (s.generation == "current" and s.index % 3 == 0
+            and (" Testifies " in title or title.startswith("Statement of")))
+
+
+def pointer_only(s: Speech, title: str) -> bool:
+    """Half of those have no text on the page, only a pointer to the PDF."""
+    return has_attachment(s, title) and s.index % 2 == 0 and not s.delivery_in_body
+
+
+def api_attachment(s: Speech) -> bool:
+    """Some Drupal-era testimony has a PDF only its API record lists (`attachment`)."""
+    return (s.generation == "drupal7" and s.index % 3 == 0
+            and (" Testifies " in s.base_title or s.base_title.startswith("Statement of")))
 
 
 def _esc(text: str) -> str:
@@ -527,11 +558,11 @@ def current_article(s: Speech, title: str, body: str, updated: dt.date) -> str:
         '  <div class="field-formatter--text-default field-text-format--wysiwyg text-formatted field_body">\n'
         f"{body}\n  </div>\n</div>\n"
     )
-    if s.index % 3 == 0 and (" Testifies " in title or title.startswith("Statement of")):
+    if has_attachment(s, title):
         # written testimony comes with a PDF (as on current-delrahim-house-2017.html)
         out.append('<div class="block block-field-blocknodespeechfield-attachment"><div class="node-attachments">\n'
                    '<div class="field-label">Attachment(s): </div><div class="downloadable">'
-                   f'<a href="/opa/file/{1_000_000 + s.index}/download">Download testimony.pdf</a></div></div></div>\n')
+                   f'<a href="{file_path(s)}">Download testimony.pdf</a></div></div></div>\n')
     if s.speakers:
         items = "".join(f'<div class="field-item">{_esc(p)}</div>' for p in s.speakers)
         out.append('<div class="block block-field-blocknodespeechfield-speaker"><div class="field_speaker">'

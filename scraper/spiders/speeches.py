@@ -28,6 +28,7 @@ from corpus.urls import canonical_id
 from scraper import failures
 from scraper.discovery import is_speech_url, lastmod_key
 from scraper.pipelines import count
+from scraper.spiders.files import Attachments
 from scraper.spiders.sources import Sources, witness_of
 from scraper.store import corpus_of
 from scraper.writer import writer_of
@@ -39,7 +40,7 @@ PAGE_STATUSES = [304, 404, 410, 429, 500, 502, 503, 504, 522, 524, 408]
 FRONTIER_BATCH = 500  # speech requests held in memory at a time
 
 
-class SpeechesSpider(Sources, scrapy.Spider):
+class SpeechesSpider(Attachments, Sources, scrapy.Spider):
     name = "speeches"
 
     def __init__(self, mode="crawl", crawl_id=None, since=None, until=None, sources=None,
@@ -112,9 +113,12 @@ class SpeechesSpider(Sources, scrapy.Spider):
     def parse_speech(self, response):
         request_url = response.request.meta.get("redirect_urls", [response.request.url])[0]
         if response.status in (200, 304, 404, 410):
+            files = (response.meta.get("entry") or {}).get("attachments") or []
+            files = self.api_files_of(request_url) or files
             yield PageFetched(response.url, response.status, _headers(response), response.body,
                               request_url=request_url if request_url != response.url else None,
-                              witnesses=witness_of(response.meta.get("entry")))
+                              witnesses=witness_of(response.meta.get("entry")),
+                              attachments=files)
         else:
             retries = response.meta.get("retry_times", 0)
             yield PageFailed(request_url, f"HTTP {response.status} after {retries} retries",
@@ -260,7 +264,10 @@ class SpeechesSpider(Sources, scrapy.Spider):
 
     def on_idle(self, spider=None):
         """Idle in a backfill: fetch the next frontier batch; when the frontier is done,
-        revisit the known live speeches discovery did not list (404/410 -> gone)."""
+        revisit the known live speeches discovery did not list (404/410 -> gone).
+        In any mode, the files of the pages just written are fetched before closing."""
+        if self.attachments_pending():
+            raise DontCloseSpider
         if self.mode != "backfill" or not self.writer.alive:
             return
         self.writer.flush()  # every reply in: the frontier is as the writer left it
