@@ -21,7 +21,6 @@ import sqlite_utils
 
 from corpus.moments import utc_now
 from corpus.record import LIST_FIELDS, RECORD_FIELDS, content_hash
-from corpus.store.raw import compress
 
 
 
@@ -72,6 +71,8 @@ def migrate_captures(db: sqlite_utils.Database) -> None:
 
 def store_raw(conn: sqlite3.Connection, body: bytes, now: str) -> str:
     """Keep bytes once in raw_pages (as the store does for pages); return their sha256."""
+    from corpus.store.raw import compress  # here: corpus.store imports this module
+
     sha = hashlib.sha256(body).hexdigest()
     conn.execute(
         "INSERT OR IGNORE INTO raw_pages(sha256, size, compression, body, first_seen)"

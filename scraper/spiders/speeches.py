@@ -136,14 +136,15 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
 
     def on_dropped(self, request, spider=None):
         """The scheduler dropped a request: a redirect back to a URL already requested (a
-        loop A -> B -> A) never reaches an errback."""
+        loop A -> B -> A) never reaches an errback. A plain duplicate is not a loss: the
+        request already made records that page (and ticks its frontier item)."""
         if request.meta.get("kind") != "speech":
             return
         chain = request.meta.get("redirect_urls") or []
-        url = chain[0] if chain else request.url
-        why = (f"redirect loop: {' -> '.join(chain + [request.url])}" if chain
-               else "dropped: a duplicate of a request already made in this run")
-        self.send_page(PageFailed(url, why))
+        if not chain:
+            self.crawler.stats.inc_value("pages/duplicate_dropped")
+            return
+        self.send_page(PageFailed(chain[0], f"redirect loop: {' -> '.join(chain + [request.url])}"))
 
     # ---- discovery bookkeeping ----
 
@@ -247,18 +248,23 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
                 self.queued() < FRONTIER_BATCH // 4:
             self.schedule(self.next_batch())
 
-    def next_batch(self):
+    def next_batch(self) -> list:
         """Requests for the next frontier items: the queue in memory stays about one batch
-        long whatever the size of the backfill (the frontier itself is in the corpus)."""
+        long whatever the size of the backfill (the frontier itself is in the corpus).
+        Eager: the cursor moves now, so two callers (discovery, the refill after a page)
+        never hand out the same rows."""
         if self.frontier_writes:
             self.writer.flush()  # the frontier rows just sent must be readable first
         batch = self.corpus.frontier_batch(self.crawl_id, self.frontier_cursor, FRONTIER_BATCH)
-        for fid, url, meta in batch:
-            self.frontier_cursor = fid
+        if batch:
+            self.frontier_cursor = batch[-1][0]
+        requests = []
+        for _, url, meta in batch:
             self.listed.add(canonical_id(url))
             # Only a known page has validators to send: skip the lookup for the others.
-            yield from self.speech_request(url, conditional=canonical_id(url) in self.known,
-                                           meta=meta)
+            requests += self.speech_request(url, conditional=canonical_id(url) in self.known,
+                                            meta=meta)
+        return requests
 
     # ---- phases ----
 
