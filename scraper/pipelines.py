@@ -79,8 +79,10 @@ def reason_kind(reason: str | None) -> str:
     reason = reason or "unknown"
     if reason.startswith("HTTP "):
         return " ".join(reason.split()[:2])
+    if reason.startswith("database error"):  # "database error: database or disk is full"
+        return reason.split(": ")[0] + ": " + reason.split(": ")[-1][:60]
     for kind in ("redirect loop", "redirect off-site", "too large", "URL too long", "timeout",
-                 "network error", "callback error", "database error", "store error"):
+                 "network error", "callback error", "store error"):
         if reason.startswith(kind):
             return kind
     return reason.split(":", 1)[0][:40]

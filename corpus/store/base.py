@@ -69,7 +69,10 @@ class Base:
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk, SQLITE_FULL): a second
+            # ROLLBACK would hide the real error behind "no transaction is active".
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
@@ -103,6 +106,16 @@ def _hint(exc: sqlite3.DatabaseError) -> str:
     if "locked" in text or "busy" in text:
         return " (another process held it too long)"
     return " (not a corpus database, or corrupt)"
+
+
+def _size_cap(conn: sqlite3.Connection) -> None:
+    """CORPUS_MAX_DB_BYTES: a ceiling on the database file (a quota). Past it SQLite
+    answers "database or disk is full", exactly as a full disk does, so the same path
+    (one line, exit 3) handles both; tests use it to fill a "disk"."""
+    cap = os.environ.get("CORPUS_MAX_DB_BYTES")
+    if cap:
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {max(1, int(cap) // page)}")
 
 
 def _connect_readonly(path: str, busy_timeout: float) -> sqlite3.Connection:
@@ -141,6 +154,7 @@ def _connect(path: str, *, create: bool, busy_timeout: float) -> sqlite3.Connect
         # NORMAL is safe in WAL mode: a crash can lose the last commits, never consistency.
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
+        _size_cap(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise UserError(f"cannot use {path}: {exc}{_hint(exc)}") from None
