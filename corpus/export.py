@@ -73,44 +73,12 @@ def export(corpus: Corpus, fmt: str, out_dir, *, as_of=None, since=None, until=N
             yield record
 
     name = f"{FILE_STEM}.{fmt}"
-    path = out / name
-    tmp = out / f".{name}.tmp"
-    try:
-        rows = WRITERS[fmt](tracked(), tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-    files = [{"name": name, "rows": rows, "bytes": path.stat().st_size,
-              "sha256": _sha256(path)}]
+    rows = _write_atomically(out / name, lambda tmp: WRITERS[fmt](tracked(), tmp))
+    files = [{"name": name, "rows": rows, "bytes": (out / name).stat().st_size,
+              "sha256": _sha256(out / name)}]
     files += _export_attachments(corpus, fmt, out, moment, ids)
-    manifest = {
-        "dataset": "doj-speeches: speeches of the US Department of Justice (justice.gov)",
-        "generated_at": generated_at or corpus._now(),
-        "format": fmt,
-        "files": files,
-        "other_files": _others(out, {f["name"] for f in files} | {"manifest.json"}),
-        "other_files_note": "found in the folder, not written by this export",
-        "as_of": moment,
-        "as_of_note": ("records as the corpus held them at this moment (UTC)" if moment
-                       else "the current record of every speech"),
-        "since": since,
-        "until": until,
-        "date_filter_note": "since/until select on the speech's own date, inclusive",
-        "order": "rows ordered by id",
-        "schema_version": corpus.schema_version,
-        "extractor_versions": sorted(extractors),
-        "crawl_ids": sorted(crawl_ids),
-        "last_crawl": _last_crawl(corpus, moment),
-        "columns": [{"name": n, "type": k, "description": d}
-                    for n, k, d in (CSV_COLUMNS if fmt == "csv" else COLUMNS)],
-        "lists": LIST_NOTES[fmt],
-        "reproducibility": ("the same corpus exported with the same arguments gives "
-                            "byte-identical data files; manifests differ only in generated_at"),
-    }
+    manifest = _manifest(corpus, fmt, out, files, moment, since, until, generated_at,
+                         extractors, crawl_ids)
     try:
         (out / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
@@ -142,6 +110,48 @@ def _export_attachments(corpus: Corpus, fmt: str, out: Path, moment, ids: set[st
              "sha256": _sha256(path),
              "columns": [{"name": c.name, "type": c.kind, "description": c.description}
                          for c in columns("attachments", fmt)]}]
+
+
+def _write_atomically(path: Path, write):
+    """write(tmp_path) -> rows, then the file takes its name (never half a file)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        rows = write(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return rows
+
+
+def _manifest(corpus, fmt, out, files, moment, since, until, generated_at, extractors,
+              crawl_ids) -> dict:
+    return {
+        "dataset": "doj-speeches: speeches of the US Department of Justice (justice.gov)",
+        "generated_at": generated_at or corpus._now(),
+        "format": fmt,
+        "files": files,
+        "other_files": _others(out, {f["name"] for f in files} | {"manifest.json"}),
+        "other_files_note": "found in the folder, not written by this export",
+        "as_of": moment,
+        "as_of_note": ("records as the corpus held them at this moment (UTC)" if moment
+                       else "the current record of every speech"),
+        "since": since,
+        "until": until,
+        "date_filter_note": "since/until select on the speech's own date, inclusive",
+        "order": "rows ordered by id",
+        "schema_version": corpus.schema_version,
+        "extractor_versions": sorted(extractors),
+        "crawl_ids": sorted(crawl_ids),
+        "last_crawl": _last_crawl(corpus, moment),
+        "columns": [{"name": n, "type": k, "description": d}
+                    for n, k, d in (CSV_COLUMNS if fmt == "csv" else COLUMNS)],
+        "lists": LIST_NOTES[fmt],
+        "reproducibility": ("the same corpus exported with the same arguments gives "
+                            "byte-identical data files; manifests differ only in generated_at"),
+    }
 
 
 def _export_warc(corpus: Corpus, out_dir, as_of, since, until, generated_at, force) -> dict:
