@@ -125,6 +125,8 @@ def reconcile(speech: Speech, witnesses: list[dict]) -> tuple[Speech, list[str],
     appended to its own. Agreement: {"date": "agree" | "disagree" | "filled" |
     "unreadable", ...} for each field some witness spoke to; one disagreeing witness
     makes it "disagree"."""
+    if not witnesses:  # nothing to hear (the archive, a revisit): no copy to make
+        return speech, [], {}
     record = copy.deepcopy(speech)
     warnings: list[str] = []
     agreement: dict[str, str] = {}
