@@ -125,8 +125,8 @@ def reconcile(speech: Speech, witnesses: list[dict]) -> tuple[Speech, list[str],
     appended to its own. Agreement: {"date": "agree" | "disagree" | "filled" |
     "unreadable", ...} for each field some witness spoke to; one disagreeing witness
     makes it "disagree"."""
-    if not witnesses:  # nothing to hear (the archive, a revisit): no copy to make
-        return speech, [], {}
+    if not any(not _missing(w.get(f)) for w in witnesses for f in FIELDS):
+        return speech, [], {}  # nothing to hear (a sitemap's lastmod only): no copy to make
     record = copy.deepcopy(speech)
     warnings: list[str] = []
     agreement: dict[str, str] = {}
