@@ -60,6 +60,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         self.discovery_seen: set[str] = set()
         self.api_pages: set[str] = set()  # fingerprints of API pages read (a repeat stops)
         self.frontier_writes = 0  # FrontierAdd messages the writer has not answered yet
+        self.frontier_dry = False  # the last batch read was empty (no write since)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -238,14 +239,17 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
 
     def frontier_added(self, reply):
         self.frontier_writes -= 1
+        self.frontier_dry = False
         self.crawler.stats.inc_value("discovery/speeches", reply.count)
         self.crawler.stats.inc_value("frontier/total", reply.count)
 
     def refill(self, item=None, response=None, spider=None):
-        """After each page: keep about one batch queued, so the downloads never wait for
-        the spider to go idle between batches."""
-        if self.mode == "backfill" and \
-                self.queued() < FRONTIER_BATCH // 4:
+        """After each page: keep about one batch queued, so the
+        downloads never wait for the spider to go idle between batches. Never blocks: with
+        frontier rows still on their way to the writer it waits for a later page (or the
+        discovery callback, which may flush)."""
+        if self.mode == "backfill" and not self.frontier_writes and not self.frontier_dry \
+                and self.queued() < FRONTIER_BATCH // 4:
             self.schedule(self.next_batch())
 
     def next_batch(self) -> list:
@@ -256,6 +260,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         if self.frontier_writes:
             self.writer.flush()  # the frontier rows just sent must be readable first
         batch = self.corpus.frontier_batch(self.crawl_id, self.frontier_cursor, FRONTIER_BATCH)
+        self.frontier_dry = not batch  # until the next frontier write
         if batch:
             self.frontier_cursor = batch[-1][0]
         requests = []
