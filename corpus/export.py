@@ -73,7 +73,7 @@ def export(corpus: Corpus, fmt: str, out_dir, *, as_of=None, since=None, until=N
             yield record
 
     name = f"{FILE_STEM}.{fmt}"
-    rows = _write_atomically(out / name, lambda tmp: WRITERS[fmt](tracked(), tmp))
+    rows = write_atomically(out / name, lambda tmp: WRITERS[fmt](tracked(), tmp))
     files = [{"name": name, "rows": rows, "bytes": (out / name).stat().st_size,
               "sha256": _sha256(out / name)}]
     files += _export_attachments(corpus, fmt, out, moment, ids)
@@ -112,7 +112,7 @@ def _export_attachments(corpus: Corpus, fmt: str, out: Path, moment, ids: set[st
                          for c in columns("attachments", fmt)]}]
 
 
-def _write_atomically(path: Path, write):
+def write_atomically(path: Path, write):
     """write(tmp_path) -> rows, then the file takes its name (never half a file)."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:

@@ -170,10 +170,16 @@ def _crawl(opts: CrawlOptions, corpus, crawl_id: int, echo) -> int:
         return INTERRUPTED
     code, reasons = health(stats, crawler.spider.problems, opts.max_failures,
                            settings.getfloat("JUSTICE_WITNESS_ALARM"))
+    return conclude(corpus, crawl_id, opts.mode, result, code, reasons, echo)
+
+
+def conclude(corpus, crawl_id: int, label: str, result: dict, code: int, reasons: list[str],
+             echo, summary_text=None) -> int:
+    """Record the finished run, print its summary, raise the one line when unhealthy."""
     result["health"] = reasons
     _finish(corpus, crawl_id, result, code)
-    echo(f"{opts.mode} #{crawl_id} {'healthy' if code == 0 else 'UNHEALTHY'}:")
-    echo(format_summary(result))
+    echo(f"{label} #{crawl_id} {'healthy' if code == 0 else 'UNHEALTHY'}:")
+    echo((summary_text or format_summary)(result))
     if reasons:
         raise CrawlUnhealthy(reasons[0] if reasons[0].startswith("blocked:")
                              else "crawl unhealthy: " + "; ".join(reasons))

@@ -27,7 +27,7 @@ NEEDED_PATHS = ("/cdx/search/cdx", "/web/20200101000000id_/https://www.justice.g
 def run_wayback(opts, corpus, crawl_id: int, echo) -> int:
     from protego import Protego
 
-    from scraper.run import INTERRUPTED, _finish, build_settings
+    from scraper.run import INTERRUPTED, build_settings, conclude
 
     started = time.monotonic()
     agent = user_agent(opts.contact)
@@ -58,14 +58,8 @@ def run_wayback(opts, corpus, crawl_id: int, echo) -> int:
              " continue with: doj-speeches backfill --resume")
         return INTERRUPTED
     code, reasons = health(stats, crawler.spider.problems, opts.max_failures)
-    result["health"] = reasons
-    _finish(corpus, crawl_id, result, code)
-    echo(f"wayback backfill #{crawl_id} {'healthy' if code == 0 else 'UNHEALTHY'}:")
-    echo(format_summary(result))
-    if reasons:
-        raise CrawlUnhealthy(reasons[0] if reasons[0].startswith("blocked:")
-                             else "crawl unhealthy: " + "; ".join(reasons))
-    return 0
+    return conclude(corpus, crawl_id, "wayback backfill", result, code, reasons, echo,
+                    format_summary)
 
 
 def _archive_robots(base: str, agent: str, cap: float, attempts: int = 3):

@@ -119,7 +119,7 @@ class Writer:
             try:
                 self.conn.send(None)
             except OSError:
-                pass
+                pass  # already gone: flush() above had every reply, so nothing is lost
         self.process.join(60)
         self.conn.close()
 

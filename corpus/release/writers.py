@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from corpus.errors import UserError
+from corpus.export import write_atomically
 from corpus.moments import FORMAT
 from corpus.release.schema import LIST_SEPARATOR, arrow_schema, columns
 
@@ -22,16 +21,7 @@ BATCH = 2000
 
 def write_table(table: str, fmt: str, rows, path: Path) -> int:
     """Write `rows` (dicts) as `table` in `fmt` to `path` atomically; return the count."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        count = WRITERS[fmt](table, rows, tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return count
+    return write_atomically(path, lambda tmp: WRITERS[fmt](table, rows, tmp))
 
 
 def _jsonl(table: str, rows, path: Path) -> int:

@@ -208,6 +208,10 @@ class Sources:
         page = response.meta["page"]
         size = api_int(resultset, "pagesize", self.pagesize) or self.pagesize
         count = api_int(resultset, "count", 0)
+        if resultset.get("count") is not None and api_int(resultset, "count", -1) < 0:
+            # Paging stops here: say so, or the speeches past page 0 go missing quietly.
+            self.problems.append(f"API page {page}: count {resultset['count']!r} is not a"
+                                 " number: paging stopped")
         oldest = min((e.date for e in entries if e.date), default=None)
         return bool(entries) and (page + 1) * size < count and page + 1 <= count // size + 1 \
             and not (self.since and oldest and oldest < self.since)
