@@ -26,18 +26,19 @@ class CorpusPipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item, spider=None):
+    async def process_item(self, item, spider=None):
+        from scrapy.utils.defer import maybe_deferred_to_future
         from twisted.internet.defer import Deferred
 
         writer = writer_of(self.crawler)
         light = {"kind": type(item).__name__, "url": item.url}  # the body is not kept
         if not writer.send(item, self._written):
             return light  # the writer is gone: the crawl is closing, the frontier keeps it
-        if writer.outstanding < MAX_OUTSTANDING:
-            return light  # fire and forget: the outcome is counted when it is written
-        waiter = Deferred()
-        self.waiters.append(waiter)
-        return waiter.addCallback(lambda _: light)
+        if writer.outstanding >= MAX_OUTSTANDING:  # else fire and forget: counted on reply
+            waiter = Deferred()
+            self.waiters.append(waiter)
+            await maybe_deferred_to_future(waiter)
+        return light
 
     def _written(self, reply):
         """On the reactor thread: count the outcome of one written page."""
