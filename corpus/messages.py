@@ -113,6 +113,18 @@ def apply(corpus, message: Message, crawl_id: int, mode: str) -> Reply:
         return Reply(kind, url=message.url, outcome=Outcome.DISCOVERY, reason=message.reason)
     if isinstance(message, AttachmentFetched):
         return _attachment(corpus, message, crawl_id)
+    if mode != "backfill":
+        return _page(corpus, message, crawl_id)
+    # The page and its frontier tick commit together: a kill between them can neither
+    # lose the page nor leave it to be fetched again.
+    with corpus.transaction():
+        reply = _page(corpus, message, crawl_id)
+        corpus.frontier_done(crawl_id, reply.url, reply.outcome)
+    return reply
+
+
+def _page(corpus, message: PageFetched | PageFailed | PageForbidden, crawl_id: int) -> Reply:
+    kind = type(message).__name__
     url = message.request_url or message.url if isinstance(message, PageFetched) else message.url
     if isinstance(message, PageFetched):
         result = corpus.record(message.url, message.status, message.headers, message.body,
@@ -130,8 +142,6 @@ def apply(corpus, message: Message, crawl_id: int, mode: str) -> Reply:
         outcome = corpus.record_failure(message.url, crawl_id, message.reason,
                                         status=message.status)
         reply = Reply(kind, url, outcome, message.reason)
-    if mode == "backfill":
-        corpus.frontier_done(crawl_id, url, reply.outcome)
     return reply
 
 

@@ -63,6 +63,11 @@ class Base:
 
     @contextmanager
     def _tx(self):
+        """One transaction; inside another, a savepoint of it (its failure undoes only
+        its own writes), so a caller can make several writes one commit."""
+        if self.conn.in_transaction:
+            yield from self._savepoint()
+            return
         # IMMEDIATE takes the write lock up front, so a second writer waits for it
         # (busy_timeout) instead of failing on a read-to-write upgrade.
         self.conn.execute("BEGIN IMMEDIATE")
@@ -75,6 +80,19 @@ class Base:
                 self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    transaction = _tx
+
+    def _savepoint(self):
+        self.conn.execute("SAVEPOINT inner")
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK TO inner")
+                self.conn.execute("RELEASE inner")
+            raise
+        self.conn.execute("RELEASE inner")
 
     def _one(self, sql: str, params=()) -> dict | None:
         cur = self.conn.execute(sql, params)
