@@ -25,6 +25,15 @@ RECORD_COLUMNS = {name: str for name in INITIAL_RECORD_COLUMNS}
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
+    # Helpers in statement order: a shipped migration must build the same schema.
+    _m001_bookkeeping(db)
+    _m001_speeches(db)
+    _m001_fetches(db)
+    _m001_search(db)
+    _create_views(db)
+
+
+def _m001_bookkeeping(db: sqlite_utils.Database) -> None:
     db["meta"].create({"key": str, "value": str}, pk="key")
     db["crawls"].create(
         {
@@ -50,6 +59,9 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         pk="sha256",
         not_null=["size", "compression", "body", "first_seen"],
     )
+
+
+def _m001_speeches(db: sqlite_utils.Database) -> None:
     # `n` is an INTEGER PRIMARY KEY (so a stable rowid: VACUUM keeps it) because the
     # external-content FTS index refers to speeches by rowid; `id` is the speech id.
     db["speeches"].create(
@@ -99,6 +111,9 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         ],
     )
     db.execute("CREATE INDEX speech_versions_seen ON speech_versions(seen_from, seen_until)")
+
+
+def _m001_fetches(db: sqlite_utils.Database) -> None:
     # speech_id is deliberately not a foreign key: failed and skipped pages have
     # fetches but no speech row.
     db["fetches"].create(
@@ -147,6 +162,8 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     db.execute("CREATE UNIQUE INDEX frontier_item ON frontier(crawl_id, speech_id)")
     db.execute("CREATE INDEX frontier_pending ON frontier(crawl_id, state, id)")
 
+
+def _m001_search(db: sqlite_utils.Database) -> None:
     db["speeches"].enable_fts(["title", "text"], tokenize="porter unicode61 remove_diacritics 2")
     # Our own triggers instead of sqlite-utils': these fire only when title or text is
     # written, so moving last_seen (every crawl, every speech) does not re-index text.
@@ -166,7 +183,6 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         END;
         """
     )
-    _create_views(db)
 
 
 def _create_views(db: sqlite_utils.Database) -> None:
