@@ -460,6 +460,12 @@ def table(r: dict) -> str:
     rows.append(("  CPU ms/page, its processes (crawler alone)",
                  f"{bf_small['cpu_seconds'] / pages * 1000:.2f} ({crawler_cpu / pages * 1000:.2f})",
                  f"{bare_none['cpu_seconds'] / pages * 1000:.2f}", "", "(no goal)", ""))
+    # However well the crawler and writer overlap, the cores cannot run more CPU seconds
+    # than cores x wall: the ratio this much work (ours and the replica's) allows.
+    work = bf_small["cpu_seconds"] + bf_small["replica_cpu_seconds"]
+    bound = bare_none["seconds"] / (work / m["cores"])
+    rows.append((f"  best ratio {m['cores']} cores allow for its CPU", f"{bound:.2f}",
+                 f"{work:.1f} CPU s (replica's too)", "", "(no goal)", ""))
     if "item" in cr["bare"]:  # where the time goes: each layer's pages/s as a share of bare
         for kind, label in (("item", "  bare spider + items"),
                             ("extract", "  bare spider + items + our extraction")):
