@@ -19,8 +19,9 @@ from types import SimpleNamespace
 
 from corpus.attachments import api_attachments, find_attachments, guess_media_type, is_pointer_only
 from corpus.captures import record_attachment
-from corpus.outcomes import Outcome
+from corpus.outcomes import READ_OUTCOMES, Outcome, sql_in
 from corpus.record import LIST_FIELDS, RECORD_FIELDS
+from corpus.store.raw import decompress
 from corpus.urls import canonical_id, is_justice_host
 
 TEXT_FROM_ATTACHMENT = "text-from-attachment"
@@ -39,6 +40,31 @@ class AttachmentWrites:
             seen.add(item.url)
             found.append({"url": item.url, "name": item.name, "media_type": item.media_type_guess})
         return found
+
+    def attachments_fetched(self, crawl_id: int) -> set[tuple[str, str]]:
+        """(speech id, file path) of every file this run recorded a fetch of, failures too."""
+        return {(sid, canonical_id(url)) for sid, url in self.conn.execute(
+            "SELECT speech_id, url FROM fetches WHERE crawl_id = ? AND (outcome = ?"
+            " OR (outcome = ? AND reason LIKE 'attachment:%'))",
+            (crawl_id, Outcome.ATTACHMENT.value, Outcome.FAILED.value))}
+
+    def attachments_owed(self, crawl_id: int) -> list[dict]:
+        """Files of pages this run has read whose fetch it never recorded (a run killed
+        between a page and its files): --resume asks for them first. Pages are read
+        one at a time from raw_pages, so memory stays flat whatever the run's size."""
+        fetched = self.attachments_fetched(crawl_id)
+        pages = self.conn.execute(
+            "SELECT f.speech_id, f.meta, s.url, r.compression, r.body FROM frontier f"
+            " JOIN speeches s ON s.id = f.speech_id JOIN raw_pages r ON r.sha256 = s.raw_sha256"
+            f" WHERE f.crawl_id = ? AND f.state = 'done' AND f.outcome IN {sql_in(READ_OUTCOMES)}"
+            " ORDER BY f.id", (crawl_id,))
+        owed = []
+        for sid, meta, url, compression, body in pages:
+            api_field = json.loads(meta or "{}").get("attachments")
+            owed += [{**item, "speech_id": sid}
+                     for item in self.page_attachments(decompress(compression, body), url, api_field)
+                     if (sid, canonical_id(item["url"])) not in fetched]
+        return owed
 
     def attachment_validators(self, speech_id: str, url: str) -> dict[str, str]:
         """If-None-Match / If-Modified-Since from the last 200 of this attachment."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
+from corpus.outcomes import READ_OUTCOMES, sql_in
 from corpus.urls import canonical_id
 
 
@@ -117,6 +118,12 @@ class CrawlPort:
         return [(fid, url, json.loads(meta or "{}")) for fid, url, meta in self.conn.execute(
             "SELECT id, url, meta FROM frontier WHERE crawl_id = ? AND state = 'pending'"
             " AND id > ? ORDER BY id LIMIT ?", (crawl_id, after, limit))]
+
+    def frontier_read_ids(self, crawl_id: int) -> set[str]:
+        """Speeches whose page this run has read (its frontier item done, the page kept)."""
+        return {sid for (sid,) in self.conn.execute(
+            "SELECT speech_id FROM frontier WHERE crawl_id = ? AND state = 'done'"
+            f" AND outcome IN {sql_in(READ_OUTCOMES)}", (crawl_id,))}
 
     def frontier_size(self, crawl_id: int) -> int:
         return self.conn.execute("SELECT count(*) FROM frontier WHERE crawl_id = ?",

@@ -11,6 +11,7 @@ conditional GET. The response (or the failure's reason) goes to the writer as an
 
 from __future__ import annotations
 
+import logging
 from types import SimpleNamespace
 
 import scrapy
@@ -19,6 +20,8 @@ from corpus.attachments import api_attachments
 from corpus.messages import AttachmentFetched
 from corpus.urls import canonical_id, is_justice_host
 from scraper import failures
+
+logger = logging.getLogger(__name__)
 
 ATTACHMENT_STATUSES = [304, 404, 410, 429, 500, 502, 503, 504, 408]
 
@@ -65,11 +68,28 @@ class Attachments:
                 self.crawler.engine.crawl(request)
                 self.attachments_scheduled += 1
 
+    def owed_attachments(self):
+        """Resume: the files of pages the killed run had read but not fetched (they were
+        asked for from memory only, after each page's reply). Its pages count as read,
+        so the API's files of those speeches are asked for when discovery meets them."""
+        self.attachments_asked = set(self.corpus.attachments_fetched(self.crawl_id))
+        self.__dict__.setdefault("pages_read", set()).update(
+            self.corpus.frontier_read_ids(self.crawl_id))
+        owed = self.corpus.attachments_owed(self.crawl_id)
+        if owed:
+            logger.info("resuming: %d files of pages already read", len(owed))
+            self.crawler.stats.set_value("attachments/owed", len(owed))
+        for item in owed:
+            request = self.attachment_request(item)
+            if request is not None:
+                self.attachments_scheduled += 1
+                yield request
+
     def attachment_request(self, item: dict):
         """One request per (speech, file) and run; None for a file off the site."""
         if self.attachments_asked is None:
             self.attachments_asked = set()
-        key = (item["speech_id"], item["url"])
+        key = (item["speech_id"], canonical_id(item["url"]))
         url = self.local(item["url"])
         if key in self.attachments_asked or url is None:
             return None

@@ -123,6 +123,7 @@ class Sources:
             logger.info("resuming backfill %s from its frontier", self.crawl_id)
             self.crawler.stats.set_value("frontier/total",
                                          self.corpus.frontier_size(self.crawl_id))
+            yield from self.owed_attachments()
             yield from self.next_batch()
         crawl = self.mode == "crawl"
         if "listing" in self.sources:
