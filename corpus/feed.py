@@ -3,7 +3,8 @@ gone and returned, each linking to the speech on justice.gov.
 
 Events come from `fetches`: a `new` or `changed` fetch is one entry; a `gone` fetch is one
 only when the speech was live before it (a gone page fetched again is no news), and a
-fetch that found a gone speech again is a `returned` entry. The feed's `updated` is its
+fetch that found a gone speech again is a `returned` entry. A file that gave a
+pointer-only speech its text (an `attachment` fetch with a version) is a `changed` entry. The feed's `updated` is its
 newest entry's moment, so the same corpus gives the same file; it is written atomically,
 so a web server never serves half of it.
 """
@@ -33,18 +34,26 @@ WITH timeline AS (
          lag(f.outcome) OVER (PARTITION BY f.speech_id ORDER BY f.id) AS before
   FROM fetches f
   WHERE f.speech_id IS NOT NULL AND f.outcome IN {sql_in(LIVE_OUTCOMES + (Outcome.GONE,))}
+), happened AS (
+  SELECT t.id, t.crawl_id, t.fetched_at, t.speech_id, t.version, t.reason,
+         CASE WHEN t.outcome IN ('new', 'changed') THEN t.outcome
+              WHEN t.outcome = 'gone' THEN 'gone' ELSE 'returned' END AS kind
+  FROM timeline t
+  WHERE t.outcome IN ('new', 'changed')
+     OR (t.outcome = 'gone' AND coalesce(t.before, '') NOT IN ('gone', ''))
+     OR (t.outcome NOT IN ('new', 'changed', 'gone') AND t.before = 'gone')
+  UNION ALL
+  -- a pointer-only speech whose text was read from its file: a version of its own
+  SELECT f.id, f.crawl_id, f.fetched_at, f.speech_id, f.version, f.reason, 'changed'
+  FROM fetches f
+  WHERE f.outcome = '{Outcome.ATTACHMENT.value}' AND f.version IS NOT NULL
 )
-SELECT t.id, t.fetched_at, t.speech_id, t.version, t.reason,
-       coalesce(v.title, s.title) AS title, s.url,
-       CASE WHEN t.outcome IN ('new', 'changed') THEN t.outcome
-            WHEN t.outcome = 'gone' THEN 'gone' ELSE 'returned' END AS kind
-FROM timeline t JOIN speeches s ON s.id = t.speech_id
-LEFT JOIN speech_versions v ON v.speech_id = t.speech_id AND v.version = t.version
-WHERE (t.outcome IN ('new', 'changed')
-       OR (t.outcome = 'gone' AND coalesce(t.before, '') NOT IN ('gone', ''))
-       OR (t.outcome NOT IN ('new', 'changed', 'gone') AND t.before = 'gone'))
-  AND (:crawl IS NULL OR t.crawl_id = :crawl)
-ORDER BY t.id DESC LIMIT :limit
+SELECT h.id, h.fetched_at, h.speech_id, h.version, h.reason,
+       coalesce(v.title, s.title) AS title, s.url, h.kind
+FROM happened h JOIN speeches s ON s.id = h.speech_id
+LEFT JOIN speech_versions v ON v.speech_id = h.speech_id AND v.version = h.version
+WHERE :crawl IS NULL OR h.crawl_id = :crawl
+ORDER BY h.id DESC LIMIT :limit
 """
 
 

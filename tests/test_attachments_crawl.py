@@ -88,6 +88,28 @@ def test_a_pointer_only_speech_reads_its_text_from_the_pdf(crawled):
     assert corpus_vs_gold(db, gold) == []
 
 
+def test_the_feed_lists_the_version_a_pdf_gave_a_pointer_only_speech(crawled, tmp_path):
+    import feedparser
+
+    from corpus.feed import write_feed
+    from corpus.urls import canonical_id
+
+    _, db, _, truth = crawled
+    with Corpus(str(db), readonly=True) as corpus:
+        write_feed(corpus, tmp_path / "feed.xml", limit=SPEECHES * 2)
+    entries = feedparser.parse((tmp_path / "feed.xml").read_bytes()).entries
+    kinds = {}
+    for entry in entries:
+        speech_id = canonical_id(entry.link)
+        kinds.setdefault(speech_id, []).append((entry.tags[0].term, entry.title.split(":")[0]))
+    for item in truth:
+        expected = [("new", "New")]
+        if item["pointer_only"]:  # newest first: the version its PDF made, then the page
+            expected.insert(0, ("changed", "Changed (version 2)"))
+        assert kinds[item["id"]] == expected
+    assert sum(len(k) for k in kinds.values()) == SPEECHES + 2
+
+
 def test_reextract_keeps_the_text_read_from_the_pdf(crawled, tmp_path):
     _, db, _, truth = crawled
     copy = tmp_path / "copy.db"
