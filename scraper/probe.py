@@ -29,7 +29,8 @@ from corpus.extract import extract
 from corpus.urls import canonical_id
 from corpus.witness import reconcile, tally
 from scraper import discovery, settings
-from scraper.probe_report import COVERAGE, GENERATIONS, Sample, coverage, problems, warning_kinds
+from scraper.probe_report import (COVERAGE, GENERATIONS, Sample, coverage, notes, problems,
+                                  warning_kinds)
 from scraper.robots import _read, check_speech_paths, fetch_robots
 
 LISTING = "/news/speeches"
@@ -337,6 +338,7 @@ def run(base_url: str, agent: str, out: Path, delay: float, per_generation: int)
         "agreement": tally((s.agreement, s.warnings) for s in samples if not s.error),
         "warnings": warning_kinds(samples),
         "problems": problems(samples, fetcher.pages, listed),
+        "notes": notes(samples),
     }
     report["exit_status"] = 3 if report["problems"] else 0
     (out / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",

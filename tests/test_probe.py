@@ -15,7 +15,7 @@ from scraper.cli import cli
 from scraper.defaults import user_agent
 from scraper.commands.probe import default_out
 from scraper.replica import Replica
-from tests.hostile import SPEECH, Hostile, redirect, stream
+from tests.hostile import SPEECH, Hostile, redirect, rewrite, stream
 
 SEED = 3  # its sampled pages carry every required field (some seeds' statements lack a speaker)
 
@@ -79,6 +79,32 @@ def test_a_page_that_fails_fails_the_probe(tmp_path):
     assert "feed failed: HTTP 500 at " in result.output.splitlines()[-1]
     index = json.loads((tmp_path / "out" / "index.json").read_text())
     assert [row["status"] for row in index if row["kind"] == "feed"] == [500]
+
+
+def test_a_sample_without_a_speaker_is_a_note_not_a_failure(tmp_path):
+    with Replica(40, seed=2) as replica:  # one of its 3 current samples is a statement
+        result = probe(replica, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^note: speakers missing on 1 of 3 current samples \(e\.g\. http.*\);"
+                     r" a statement or testimony may have none", result.output, re.M)
+    assert "problem:" not in result.output
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["exit_status"] == 0 and len(report["notes"]) == 1
+
+
+SPEAKER_BLOCK = re.compile(rb'<div class="block block-field-blocknodespeechfield-speaker">'
+                           rb'.*?</div></div></div>', re.S)
+
+
+def test_speakers_lost_on_every_sample_fail_the_probe(tmp_path):
+    """Markup we no longer read loses the field on every page, not on one statement."""
+    with Hostile(Replica(40, seed=SEED)) as site:
+        site.on(SPEECH, rewrite(lambda body: SPEAKER_BLOCK.sub(b"", body)))
+        result = CliRunner().invoke(cli, ["probe", "--base-url", site.base_url, "--delay", "0",
+                                          "--out", str(tmp_path / "out")])
+    assert result.exit_code == 3, result.output
+    assert re.search(r"^problem: speakers missing on 3 of 3 current samples", result.output,
+                     re.M), result.output
 
 
 def test_redirects_off_site_loops_and_huge_pages_are_named_problems(tmp_path):

@@ -71,6 +71,8 @@ def _echo_report(report: dict) -> None:
         echo(f"  {kind}: {count}")
     echo(f"\nsaved {report['requests']} pages with index.json and report.json in"
          f" {report['out']}/")
+    for line in report["notes"]:
+        echo(f"note: {line}; a statement or testimony may have none: look at the page")
     for line in report["problems"]:
         echo(f"problem: {line}")
 
