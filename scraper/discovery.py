@@ -264,6 +264,19 @@ def lastmod_key(value: str | None) -> str:
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def edited_since(lastmod: str | None, fetched: str | None) -> bool:
+    """Whether a sitemap lastmod says a page may have changed since our fetch of it at
+    `fetched`. A lastmod has whole seconds (or only a day): one in the very second (or
+    day) of the fetch may be an edit made just after it, so it counts; the conditional
+    GET that follows costs a 304 when it was not."""
+    if not lastmod:
+        return False
+    edited, seen = lastmod_key(lastmod), lastmod_key(fetched)
+    if len(lastmod.strip()) == 10:  # YYYY-MM-DD
+        return edited[:10] >= seen[:10]
+    return edited >= seen
+
+
 # ---- the Justice News RSS feed (/feeds/opa/justice-news.xml) ----
 
 def parse_feed(body: bytes, url: str) -> list[Entry]:

@@ -4,6 +4,7 @@ import json
 
 from scraper.discovery import (
     is_speech_url,
+    edited_since,
     lastmod_key,
     parse_api,
     parse_archive_index,
@@ -120,6 +121,18 @@ def test_archive_index_links():
 def test_lastmod_key_orders_mixed_forms():
     assert lastmod_key("2024-01-02") < lastmod_key("2024-01-02T00:00:01Z")
     assert lastmod_key("2024-01-02T05:00:00+05:00") == lastmod_key("2024-01-02T00:00:00Z")
+
+
+def test_an_edit_in_the_second_or_day_of_our_fetch_counts_as_an_edit():
+    fetched = "2024-01-02T10:00:05.482113Z"  # corpus moments have microseconds
+    assert edited_since("2024-01-02T10:00:05Z", fetched)  # that very second: maybe after
+    assert edited_since("2024-01-02T05:00:05-05:00", fetched)  # the same second elsewhere
+    assert edited_since("2024-01-02T10:00:06Z", fetched)
+    assert not edited_since("2024-01-02T10:00:04Z", fetched)
+    assert edited_since("2024-01-02", fetched)  # a day only: any time of it
+    assert not edited_since("2024-01-01", fetched)
+    assert not edited_since(None, fetched) and not edited_since("", fetched)
+    assert edited_since("2024-01-01T00:00:00Z", None)  # never fetched
 
 
 def test_feed_keeps_speeches_only():

@@ -26,7 +26,7 @@ from scrapy.exceptions import DontCloseSpider
 from corpus.messages import DiscoveryFetched, FrontierAdd, PageFailed, PageFetched, PageForbidden
 from corpus.urls import canonical_id
 from scraper import failures
-from scraper.discovery import is_speech_url, lastmod_key
+from scraper.discovery import edited_since, is_speech_url
 from scraper.pipelines import count
 from scraper.spiders.files import Attachments
 from scraper.spiders.sources import Sources, witness_of
@@ -212,7 +212,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
             if state is None:
                 yield from self.speech_request(self.local(entry.url), conditional=False,
                                                meta=entry.meta())
-            elif entry.lastmod and lastmod_key(entry.lastmod) > lastmod_key(state["last_seen"]):
+            elif edited_since(entry.lastmod, state["last_seen"]):
                 yield from self.speech_request(self.local(entry.url), conditional=True,
                                                meta=entry.meta())
 
