@@ -4,9 +4,9 @@ gone and returned, each linking to the speech on justice.gov.
 Events come from `fetches`: a `new` or `changed` fetch is one entry; a `gone` fetch is one
 only when the speech was live before it (a gone page fetched again is no news), and a
 fetch that found a gone speech again is a `returned` entry. A file that gave a
-pointer-only speech its text (an `attachment` fetch with a version) is a `changed` entry. The feed's `updated` is its
-newest entry's moment, so the same corpus gives the same file; it is written atomically,
-so a web server never serves half of it.
+pointer-only speech its text (an `attachment` fetch with a version) is a `changed` entry.
+The feed's `updated` is its newest entry's moment, so the same corpus gives the same file;
+it is written atomically, so a web server never serves half of it.
 """
 
 from __future__ import annotations

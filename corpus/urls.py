@@ -21,9 +21,9 @@ _SLASHES = re.compile(r"/{2,}")
 _KEEP_ENCODED = {"%2F": "\x00", "%2f": "\x00", "%3F": "\x01", "%3f": "\x01", "%23": "\x02"}
 
 
-# A crawl asks for the id of one URL about six times (dedup, frontier, witnesses...);
-# a pure function of a string, so each is computed once (bounded: ~2 MB at most).
-@lru_cache(maxsize=16384)
+# A crawl asks for the id of one URL about six times (dedup, frontier, witnesses...),
+# mostly while it handles that page: a pure function of a string, so a small cache does.
+@lru_cache(maxsize=4096)
 def canonical_id(url: str) -> str:
     """Return the canonical path id of a justice.gov URL (absolute or site-relative)."""
     path = urlsplit(url.strip()).path or "/"

@@ -11,8 +11,8 @@ Messages leave through one sender thread. A page body is bigger than the socket'
 buffer, so a send from the reactor waited until the writer had finished the message
 before: the reactor stood still for as long as the writer took (8 s of a 5,000-page
 crawl at delay 0; seconds at a time behind a long PDF), reading no download and running
-no timer meanwhile. The thread only pickles and writes, in order;
-the pipeline's bound on pages not yet written (MAX_OUTSTANDING) still bounds its queue.
+no timer meanwhile. The thread only pickles and writes, in order; the pipeline's bound on
+pages not yet written (MAX_OUTSTANDING) still bounds its queue.
 """
 
 from __future__ import annotations
