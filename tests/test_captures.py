@@ -145,3 +145,18 @@ def test_timeline_merges_captures_and_versions_by_time(corpus):
     assert entries[0]["archive_url"].startswith("https://web.archive.org/web/20190101120000id_/")
     assert entries[2]["until"] == entries[3]["moment"] and entries[3]["until"] is None
     assert timeline(conn, "/opa/speech/unknown") == []
+
+
+@pytest.mark.parametrize("damage, expected", [
+    ("UPDATE captures SET title = 'edited by hand'", "content_hash does not match content"),
+    ("UPDATE captures SET text = 'another text'", "text is not its paragraphs joined"),
+    ("UPDATE captures SET speakers = 'not json'", "a list column is not JSON"),
+])
+def test_check_finds_a_damaged_capture(corpus, damage, expected):
+    def capture_problems():  # (its raw page has no fetch here: the crawl logs one)
+        return [p for p in corpus.check() if p.startswith("capture ")]
+
+    capture(corpus.conn, "2019-05-01", B)
+    assert capture_problems() == []
+    corpus.conn.execute(damage)
+    assert capture_problems() == [f"capture {SID} at {at('2019-05-01')}: {expected}"]

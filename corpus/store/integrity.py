@@ -42,25 +42,37 @@ def problems(corpus: Corpus) -> list[str]:
 def _capture_problems(conn: sqlite3.Connection) -> list[str]:
     """Archive captures (Decision 14): content hashes that match, and every speech known
     only from the archive backed by a capture, gone, with no version of ours."""
-    found = []
-    cur = conn.execute(f"SELECT speech_id, captured_at, content_hash, text,"
-                       f" {', '.join(CONTENT_COLUMNS)} FROM captures")
-    for sid, at, stored, text, *content in cur:
-        record = dict(zip(CONTENT_COLUMNS, content))
-        try:
-            for name in JSON_LISTS:
-                record[name] = json.loads(record[name] or "[]")
-        except ValueError:
-            found.append(f"capture {sid} at {at}: a list column is not JSON")
-            continue
-        if content_hash(record) != stored or text != "\n\n".join(record["paragraphs"]):
-            found.append(f"capture {sid} at {at}: content_hash or text does not match content")
+    found = _content_problems(conn, "captures", "captured_at",
+                              lambda sid, at: f"capture {sid} at {at}")
     for sid, status, version in conn.execute(
             "SELECT id, status, version FROM speeches s WHERE s.source = 'archive' AND"
             " (status != 'gone' OR version != 0 OR NOT EXISTS"
             " (SELECT 1 FROM captures c WHERE c.speech_id = s.id))"):
         found.append(f"speech {sid}: known only from the archive, but {status}, version"
                      f" {version}, or without a capture")
+    return found
+
+
+def _content_problems(conn: sqlite3.Connection, table: str, second: str, label) -> list[str]:
+    """Rows of a table of records (speech_versions, captures) whose list columns are not
+    JSON, whose content_hash is not their content's, or whose text is not their
+    paragraphs joined; `label(speech_id, <second key>)` names the row."""
+    found = []
+    cur = conn.execute(f"SELECT speech_id, {second}, content_hash, text,"
+                       f" {', '.join(CONTENT_COLUMNS)} FROM {table}"
+                       f" ORDER BY speech_id, {second}")
+    for sid, key, stored, text, *content in cur:
+        record = dict(zip(CONTENT_COLUMNS, content))
+        try:
+            for name in JSON_LISTS:
+                record[name] = json.loads(record[name] or "[]")
+        except ValueError:
+            found.append(f"{label(sid, key)}: a list column is not JSON")
+            continue
+        if content_hash(record) != stored:
+            found.append(f"{label(sid, key)}: content_hash does not match content")
+        if text != "\n\n".join(record["paragraphs"]):
+            found.append(f"{label(sid, key)}: text is not its paragraphs joined")
     return found
 
 
@@ -116,22 +128,8 @@ def _site_problems(conn: sqlite3.Connection) -> list[str]:
 
 
 def _version_problems(conn: sqlite3.Connection) -> list[str]:
-    found = []
-    cur = conn.execute(
-        f"SELECT speech_id, version, content_hash, text, {', '.join(CONTENT_COLUMNS)}"
-        " FROM speech_versions ORDER BY speech_id, version")
-    for sid, version, stored, text, *content in cur:
-        record = dict(zip(CONTENT_COLUMNS, content))
-        try:
-            for name in JSON_LISTS:
-                record[name] = json.loads(record[name] or "[]")
-        except ValueError:
-            found.append(f"speech {sid} version {version}: a list column is not JSON")
-            continue
-        if content_hash(record) != stored:
-            found.append(f"speech {sid} version {version}: content_hash does not match content")
-        if text != "\n\n".join(record["paragraphs"]):
-            found.append(f"speech {sid} version {version}: text is not its paragraphs joined")
+    found = _content_problems(conn, "speech_versions", "version",
+                              lambda sid, version: f"speech {sid} version {version}")
     for sid, version, until, following in conn.execute(
             "SELECT a.speech_id, a.version, a.seen_until, b.seen_from FROM speech_versions a"
             " JOIN speech_versions b ON b.speech_id = a.speech_id AND b.version = a.version + 1"
