@@ -243,4 +243,4 @@ def test_check_finds_a_capture_that_does_not_match_its_hash(archived, tmp_path):
     conn.commit()
     conn.close()
     proc = run_cli("check", "--db", str(db))
-    assert proc.returncode == 2 and "content_hash or text does not match" in proc.stdout
+    assert proc.returncode == 2 and "content_hash does not match content" in proc.stdout
