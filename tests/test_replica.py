@@ -636,3 +636,23 @@ def test_concurrent_requests_are_served(replica):
         results = list(pool.map(fetch, paths))
     assert all(status == 200 and size > 1000 for status, size in results)
     assert threading.active_count() < 50
+
+
+def test_the_replica_command_stops_on_ctrl_c_even_where_sigint_is_ignored():
+    """A background job of a script starts with SIGINT ignored, so Python never raises
+    KeyboardInterrupt: `doj-speeches replica` must stop on it all the same."""
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scraper.cli", "replica", "--speeches", "20", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        assert proc.stdout.readline().startswith("http://127.0.0.1:")
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=20) == 0
+    finally:
+        proc.kill()
+        proc.wait()

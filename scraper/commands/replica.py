@@ -84,11 +84,12 @@ def replica_command(speeches, port, host, seed, crawl_delay, disallow, no_api, g
         + "); robots.txt, sitemap.xml, /news/speeches, /api/v1/speeches.json. Ctrl-C stops.",
         err=True,
     )
-    signal.signal(signal.SIGTERM, lambda *_: replica.stop())
+    # Ctrl-C and SIGTERM stop it, also when started where SIGINT is ignored (a background
+    # job of a script: Python then never raises KeyboardInterrupt, and it would hang on).
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: replica.stop())
     try:
         replica.wait()
-    except KeyboardInterrupt:
-        pass
     finally:
         replica.stop()
 
