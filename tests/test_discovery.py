@@ -3,8 +3,8 @@
 import json
 
 from scraper.discovery import (
-    is_speech_url,
     edited_since,
+    is_speech_url,
     lastmod_key,
     parse_api,
     parse_archive_index,
