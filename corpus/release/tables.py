@@ -23,15 +23,9 @@ def speech_rows(corpus: Corpus, moment: str | None) -> Iterator[dict]:
 def version_rows(corpus: Corpus, moment: str | None) -> Iterator[dict]:
     """Every version held at `moment` (all of them when None), ordered by speech and
     version, each with `changed_fields` against the version before it."""
-    sql = f"SELECT {', '.join(_COLUMNS)} FROM speech_versions"
-    params: tuple = ()
-    if moment is not None:
-        sql += " WHERE seen_from <= ?"
-        params = (moment,)
-    cur = corpus.conn.execute(sql + " ORDER BY speech_id, version", params)
     previous = None
-    for values in cur:
-        row = dict(zip(_COLUMNS, values))
+    for row in _held(corpus, "speech_versions", _COLUMNS, "seen_from", moment,
+                     "speech_id, version"):
         for name in LIST_FIELDS:
             row[name] = json.loads(row[name] or "[]")
         if moment is not None and row["seen_until"] is not None and row["seen_until"] > moment:
@@ -51,13 +45,7 @@ def capture_rows(corpus: Corpus, moment: str | None) -> Iterator[dict]:
     from corpus.release.schema import CAPTURES
 
     names = [c.name for c in CAPTURES]
-    sql = f"SELECT {', '.join(names)} FROM captures"
-    params: tuple = ()
-    if moment is not None:
-        sql += " WHERE recorded_at <= ?"
-        params = (moment,)
-    for values in corpus.conn.execute(sql + " ORDER BY speech_id, captured_at", params):
-        row = dict(zip(names, values))
+    for row in _held(corpus, "captures", names, "recorded_at", moment, "speech_id, captured_at"):
         for name in LIST_FIELDS:
             row[name] = json.loads(row[name] or "[]")
         yield row
@@ -72,19 +60,26 @@ def attachment_rows(corpus: Corpus, moment: str | None, ids=None) -> Iterator[di
     names = [c.name for c in ATTACHMENTS]
     if not corpus.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'attachments'").fetchone():
         return
-    sql = f"SELECT {', '.join(names)} FROM attachments"
-    params: tuple = ()
-    if moment is not None:
-        sql += " WHERE first_seen <= ?"
-        params = (moment,)
-    for values in corpus.conn.execute(sql + " ORDER BY id", params):
-        row = dict(zip(names, values))
+    for row in _held(corpus, "attachments", names, "first_seen", moment, "id"):
         if ids is not None and row["speech_id"] not in ids:
             continue
         row["warnings"] = json.loads(row["warnings"] or "[]")
         if moment is not None and row["last_seen"] > moment:
             row["last_seen"] = None
         yield row
+
+
+def _held(corpus: Corpus, table: str, names: list[str], since: str, moment: str | None,
+          order: str) -> Iterator[dict]:
+    """Rows of `table` (as dicts of `names`) whose `since` column is at or before
+    `moment` (every row when None), in `order`. Names are ours, never input."""
+    sql = f"SELECT {', '.join(names)} FROM {table}"
+    params: tuple = ()
+    if moment is not None:
+        sql += f" WHERE {since} <= ?"
+        params = (moment,)
+    for values in corpus.conn.execute(f"{sql} ORDER BY {order}", params):
+        yield dict(zip(names, values))
 
 
 def has_attachments(corpus: Corpus, moment: str | None) -> bool:
