@@ -106,6 +106,16 @@ class Base:
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row)) for row in cur]
 
+    @staticmethod
+    def _validators(row: dict | None) -> dict[str, str]:
+        """Conditional-GET headers from a fetch row's etag and last_modified."""
+        headers = {}
+        if row and row["etag"]:
+            headers["If-None-Match"] = row["etag"]
+        if row and row["last_modified"]:
+            headers["If-Modified-Since"] = row["last_modified"]
+        return headers
+
     def _now(self) -> str:
         return self._clock()
 

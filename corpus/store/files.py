@@ -72,12 +72,7 @@ class AttachmentWrites:
             "SELECT etag, last_modified FROM fetches WHERE url = ? AND speech_id = ?"
             " AND outcome = ? AND status = 200 ORDER BY id DESC LIMIT 1",
             (url, speech_id, Outcome.ATTACHMENT.value))
-        headers = {}
-        if row and row["etag"]:
-            headers["If-None-Match"] = row["etag"]
-        if row and row["last_modified"]:
-            headers["If-Modified-Since"] = row["last_modified"]
-        return headers
+        return self._validators(row)
 
     def record_attachment_fetch(self, speech_id: str, url: str, name: str, status: int | None,
                                 headers, body: bytes | None, crawl_id: int | None, *,

@@ -78,7 +78,7 @@ class CrawlPort:
         row = self._one(
             "SELECT f.etag, f.last_modified FROM fetches f JOIN speeches s ON s.id = f.speech_id"
             " WHERE f.speech_id = ? AND f.status = 200"
-            " AND f.outcome IN ('new', 'changed', 'unchanged') ORDER BY f.id DESC LIMIT 1",
+            f" AND f.outcome IN {sql_in(READ_OUTCOMES)} ORDER BY f.id DESC LIMIT 1",
             (canonical_id(url),),
         ) or self._one(
             # A discovery page's validators only from a run that was healthy: after a
@@ -89,12 +89,7 @@ class CrawlPort:
             " AND c.exit_status = 0 ORDER BY f.id DESC LIMIT 1",
             (url,),
         )
-        headers = {}
-        if row and row["etag"]:
-            headers["If-None-Match"] = row["etag"]
-        if row and row["last_modified"]:
-            headers["If-Modified-Since"] = row["last_modified"]
-        return headers
+        return self._validators(row)
 
     # -- the backfill frontier (Decision 3) -----------------------------------------
 
