@@ -143,6 +143,10 @@ def run_child(argv: list[str], *, cwd: str | None = None, timeout: float = 3600)
                 os.killpg(process.pid, 9)
                 process.wait()
         usage = json.loads(report.read_text()) if report.exists() else {}
+        if usage.get("proc_reads_missed") and not usage.get("processes"):
+            print(f"bench: the launcher could not sample {argv[0]}'s processes"
+                  f" ({usage['proc_reads_missed']} /proc reads failed): its tree RSS and"
+                  " per-process CPU are missing", file=sys.stderr)
         own = usage.get("maxrss_kb", 0) / 1024
         return Child(argv, process.returncode, usage.get("seconds", float("nan")),
                      max(own, usage.get("tree_rss_kb", 0) / 1024), usage.get("cpu_seconds", float("nan")),

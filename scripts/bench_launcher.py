@@ -14,6 +14,9 @@ import json, os, sys, time
 PAGE = os.sysconf("SC_PAGE_SIZE")
 TICK = os.sysconf("SC_CLK_TCK")
 cpu = {}  # pid -> [command, CPU seconds when last seen]
+# /proc reads that failed: a process that ended between the listing and the read (normal
+# at exit), counted in the report so a sampler that saw nothing cannot pass unnoticed.
+missed = [0]
 
 def sample(root):
     stats, children = {}, {}
@@ -26,6 +29,7 @@ def sample(root):
                 stats[int(name)] = (comm.split("(", 1)[1], fields)
                 children.setdefault(int(fields[1]), []).append(int(name))
             except (OSError, ValueError, IndexError):
+                missed[0] += 1
                 continue
     total, todo = 0, [root]
     while todo:
@@ -40,7 +44,7 @@ def sample(root):
             fields = stats[pid][1]
             cpu[pid][1] = (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
         except (OSError, ValueError, IndexError, KeyError):
-            pass
+            missed[0] += 1
     return total
 
 started = time.perf_counter()
@@ -57,7 +61,7 @@ while True:
 seconds = time.perf_counter() - started
 with open(sys.argv[1], "w") as out:
     json.dump({"seconds": seconds, "maxrss_kb": usage.ru_maxrss, "tree_rss_kb": peak // 1024,
-               "cpu_seconds": usage.ru_utime + usage.ru_stime,
+               "cpu_seconds": usage.ru_utime + usage.ru_stime, "proc_reads_missed": missed[0],
                "processes": sorted(([c, seconds, p == pid] for p, (c, seconds) in cpu.items()),
                                    key=lambda p: (not p[2], -p[1]))}, out)
 sys.exit(os.waitstatus_to_exitcode(status))
