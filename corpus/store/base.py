@@ -66,33 +66,25 @@ class Base:
         """One transaction; inside another, a savepoint of it (its failure undoes only
         its own writes), so a caller can make several writes one commit."""
         if self.conn.in_transaction:
-            yield from self._savepoint()
-            return
-        # IMMEDIATE takes the write lock up front, so a second writer waits for it
-        # (busy_timeout) instead of failing on a read-to-write upgrade.
-        self.conn.execute("BEGIN IMMEDIATE")
+            begin, commit, undo = "SAVEPOINT inner", "RELEASE inner", ("ROLLBACK TO inner",
+                                                                        "RELEASE inner")
+        else:
+            # IMMEDIATE takes the write lock up front, so a second writer waits for it
+            # (busy_timeout) instead of failing on a read-to-write upgrade.
+            begin, commit, undo = "BEGIN IMMEDIATE", "COMMIT", ("ROLLBACK",)
+        self.conn.execute(begin)
         try:
             yield
         except BaseException:
             # SQLite may have rolled back already (a full disk, SQLITE_FULL): a second
             # ROLLBACK would hide the real error behind "no transaction is active".
             if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+                for statement in undo:
+                    self.conn.execute(statement)
             raise
-        self.conn.execute("COMMIT")
+        self.conn.execute(commit)
 
     transaction = _tx
-
-    def _savepoint(self):
-        self.conn.execute("SAVEPOINT inner")
-        try:
-            yield
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK TO inner")
-                self.conn.execute("RELEASE inner")
-            raise
-        self.conn.execute("RELEASE inner")
 
     def _one(self, sql: str, params=()) -> dict | None:
         cur = self.conn.execute(sql, params)
