@@ -48,11 +48,13 @@ class AttachmentWrites:
             " OR (outcome = ? AND reason LIKE 'attachment:%'))",
             (crawl_id, Outcome.ATTACHMENT.value, Outcome.FAILED.value))}
 
-    def attachments_owed(self, crawl_id: int) -> list[dict]:
+    def attachments_owed(self, crawl_id: int, fetched: set | None = None) -> list[dict]:
         """Files of pages this run has read whose fetch it never recorded (a run killed
         between a page and its files): --resume asks for them first. Pages are read
-        one at a time from raw_pages, so memory stays flat whatever the run's size."""
-        fetched = self.attachments_fetched(crawl_id)
+        one at a time from raw_pages, so memory stays flat whatever the run's size.
+        `fetched`: `attachments_fetched(crawl_id)` when the caller has it already."""
+        if fetched is None:
+            fetched = self.attachments_fetched(crawl_id)
         pages = self.conn.execute(
             "SELECT f.speech_id, f.meta, s.url, r.compression, r.body FROM frontier f"
             " JOIN speeches s ON s.id = f.speech_id JOIN raw_pages r ON r.sha256 = s.raw_sha256"

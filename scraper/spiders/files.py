@@ -72,10 +72,10 @@ class Attachments:
         """Resume: the files of pages the killed run had read but not fetched (they were
         asked for from memory only, after each page's reply). Its pages count as read,
         so the API's files of those speeches are asked for when discovery meets them."""
-        self.attachments_asked = set(self.corpus.attachments_fetched(self.crawl_id))
+        self.attachments_asked = self.corpus.attachments_fetched(self.crawl_id)
         self.__dict__.setdefault("pages_read", set()).update(
             self.corpus.frontier_read_ids(self.crawl_id))
-        owed = self.corpus.attachments_owed(self.crawl_id)
+        owed = self.corpus.attachments_owed(self.crawl_id, self.attachments_asked)
         if owed:
             logger.info("resuming: %d files of pages already read", len(owed))
             self.crawler.stats.set_value("attachments/owed", len(owed))
