@@ -20,6 +20,7 @@ from corpus.attachments import api_attachments
 from corpus.messages import AttachmentFetched
 from corpus.urls import canonical_id, is_justice_host
 from scraper import failures
+from scraper.spiders import response_headers
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ class Attachments:
         url = meta.get("redirect_urls", [response.request.url])[0]
         if response.status in (200, 304):
             message = AttachmentFetched(meta["speech_id"], url, meta["name"], response.status,
-                                        _headers(response), response.body)
+                                        response_headers(response), response.body)
         else:
             retries = meta.get("retry_times", 0)
             message = AttachmentFetched(meta["speech_id"], url, meta["name"], response.status,
@@ -146,8 +147,3 @@ class Attachments:
         if self.writer.alive:
             self.writer.flush()
         return self.attachments_scheduled > before
-
-
-def _headers(response) -> dict[str, str]:
-    return {k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
-            for k, v in response.headers.items()}

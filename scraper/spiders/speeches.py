@@ -28,6 +28,7 @@ from corpus.urls import canonical_id
 from scraper import failures
 from scraper.discovery import edited_since, is_speech_url
 from scraper.pipelines import count
+from scraper.spiders import response_headers
 from scraper.spiders.files import Attachments
 from scraper.spiders.sources import Sources, witness_of
 from scraper.store import corpus_of
@@ -116,7 +117,8 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         if response.status in (200, 304, 404, 410):
             files = (response.meta.get("entry") or {}).get("attachments") or []
             files = self.api_files_of(request_url) or files
-            yield PageFetched(response.url, response.status, _headers(response), response.body,
+            yield PageFetched(response.url, response.status, response_headers(response),
+                              response.body,
                               request_url=request_url if request_url != response.url else None,
                               witnesses=witness_of(response.meta.get("entry")),
                               attachments=files)
@@ -155,7 +157,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         why = f"{what}: {found} entries" if found is not None else what
         self.writer.send(DiscoveryFetched(response.url, response.status,
                                           f"{why}; {warning}" if warning else why,
-                                          _headers(response), len(response.body)))
+                                          response_headers(response), len(response.body)))
         self.crawler.stats.inc_value(f"discovery/{what}/{response.status}")
         return response.status == 200
 
@@ -308,13 +310,6 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
             self.crawler.engine.crawl(request)
             count_ += 1
         return count_
-
-
-def _headers(response) -> dict[str, str]:
-    return {
-        k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
-        for k, v in response.headers.items()
-    }
 
 
 __all__ = ["SpeechesSpider", "is_speech_url"]

@@ -31,6 +31,7 @@ from corpus.captures import frontier_metas, speech_ids
 from corpus.messages import ArchiveFetched, CaptureFetched, FrontierAdd
 from corpus.urls import canonical_id
 from scraper import failures
+from scraper.spiders import response_headers
 from scraper.store import corpus_of
 from scraper.wayback import (DEFAULT_WAYBACK_URL, LISTING_TARGETS, MAX_ROWS, cdx_queries,
                              cdx_query_url, covered, frontier_key, listing_item,
@@ -261,7 +262,7 @@ class WaybackSpider(scrapy.Spider):
     def parse_capture(self, response):
         key, meta = response.meta["item"]
         self.send(self.capture_message(key, meta, response.url, response.status,
-                                       _headers(response), response.body),
+                                       response_headers(response), response.body),
                   self.counted("capture"))
         yield from self.chain_next(meta["speech_id"])
 
@@ -327,8 +328,3 @@ class WaybackSpider(scrapy.Spider):
         self.send(ArchiveFetched(response.url, 200, f"captured listing: {len(entries)} entries,"
                                  f" {len(unknown)} unknown to the corpus", frontier=key,
                                  body_len=len(response.body)), self.counted("listing"))
-
-
-def _headers(response) -> dict[str, str]:
-    return {k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
-            for k, v in response.headers.items()}
