@@ -24,7 +24,7 @@ Every figure is measured in this one run on this machine, side by side with its 
 
 Politeness is off: the replica runs on loopback in its own process (`python -m
 scraper.replica`, so it does not share our GIL) with no Crawl-delay, and every crawl runs
-with --delay 0 (AutoThrottle off, as scraper/run.py does for a zero delay).
+with --delay 0 (AutoThrottle off, as scraper/crawl/run.py does for a zero delay).
 Crawls, export and the bare spider each run in a subprocess of their own (one Twisted
 reactor per process); wall seconds are from spawn to exit, peak RSS from wait4().
 """

@@ -6,7 +6,7 @@ nothing with the responses (no parsing, no extraction, no database).
 
 FILE holds one path (or absolute URL) per line; scripts/bench.py writes there every
 request `doj-speeches backfill` made to the same replica, so both crawls fetch the same
-pages. The settings are built as scraper/run.py builds ours (`build_settings`: the same
+pages. The settings are built as scraper/crawl/run.py builds ours (`build_settings`: the same
 concurrency, delay 0, AutoThrottle off, timeouts, retries, User-Agent, logging), minus
 the project's own components (its middlewares, pipeline and progress extension), which
 are the work being measured; Scrapy's stock RetryMiddleware stands in for our retry one.
@@ -43,9 +43,9 @@ import scrapy  # noqa: E402
 
 
 def bare_settings(base_url: str):
-    """Our crawl's Scrapy settings (scraper/run.py build_settings, delay 0), without the
+    """Our crawl's Scrapy settings (scraper/crawl/run.py build_settings, delay 0), without the
     project's middlewares, pipeline and extensions."""
-    from scraper.run import CrawlOptions, build_settings
+    from scraper.crawl.run import CrawlOptions, build_settings
 
     opts = CrawlOptions(mode="backfill", base_url=base_url, delay=0.0, progress=False,
                         db_path="")
@@ -89,7 +89,7 @@ class ExtractPipeline:
 
     def __init__(self):
         from corpus.extract import extract
-        from scraper.discovery import is_speech_url
+        from scraper.discovery.parsers import is_speech_url
 
         self.extract = extract
         self.is_speech_url = is_speech_url
@@ -128,7 +128,7 @@ def main(argv=None) -> int:
 
     settings = bare_settings(args.base_url)
     settings.set("ITEM_PIPELINES", PIPELINES[args.work], priority="cmdline")
-    quiet = ["scrapy", "py.warnings", "protego", "twisted"]  # as scraper/run.py does
+    quiet = ["scrapy", "py.warnings", "protego", "twisted"]  # as scraper/crawl/run.py does
     for name in quiet:
         logging.getLogger(name).setLevel(logging.WARNING)
     process = CrawlerProcess(settings)

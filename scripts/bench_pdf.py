@@ -160,14 +160,14 @@ def run_pymupdf(data: bytes) -> list[list[str]]:
 
 
 def run_ours(data: bytes) -> list[list[str]]:
-    from corpus.attachments import pdf_text
+    from corpus.extract.attachments import pdf_text
 
     got = pdf_text(data, max_pages=10_000)
     return [[_squash(p) for p in page] for page in got.page_paragraphs]
 
 
 LIBRARIES = {"pypdf": run_pypdf, "pdfminer.six": run_pdfminer, "pymupdf": run_pymupdf,
-             "corpus.attachments (pdfminer.six)": run_ours}
+             "corpus.extract.attachments (pdfminer.six)": run_ours}
 
 
 # ---- scoring ----

@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from corpus.export import export  # noqa: E402
-from corpus.release import Meta, release  # noqa: E402
+from corpus.publish.export import export  # noqa: E402
+from corpus.publish.release import Meta, release  # noqa: E402
 from corpus.store import Corpus  # noqa: E402
 from scraper.replica.server import build_response  # noqa: E402
 from scraper.replica.site import Site  # noqa: E402

@@ -27,9 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from corpus.export import FORMATS, export  # noqa: E402
+from corpus.publish.export import FORMATS, export  # noqa: E402
 from corpus.extract import extract  # noqa: E402
-from corpus.importer import import_pages  # noqa: E402
+from corpus.store.importer import import_pages  # noqa: E402
 from corpus.store import Corpus  # noqa: E402
 
 EVAL = ROOT / "tests" / "fixtures" / "eval"

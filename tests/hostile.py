@@ -28,7 +28,7 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urljoin, urlsplit
 
-from scraper.discovery import is_speech_url
+from scraper.discovery.parsers import is_speech_url
 from scraper.replica.server import build_response
 
 CHUNK = 64 * 1024
@@ -165,7 +165,7 @@ def sitemap_index(locs) -> bytes:
 
 def sitemap_locs(replica, path: str = "/sitemap.xml") -> list[tuple[str, str]]:
     """(loc, lastmod) of every speech entry of the replica's sitemaps, read in-process."""
-    from scraper.discovery import parse_sitemap
+    from scraper.discovery.parsers import parse_sitemap
 
     kind, entries = parse_sitemap(replica.fetch(path).body)
     if kind == "index":

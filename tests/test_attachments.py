@@ -13,7 +13,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from corpus.attachments import (Attachment, api_attachments, find_attachments,
+from corpus.extract.attachments import (Attachment, api_attachments, find_attachments,
                                 is_pointer_only, pdf_text)
 
 EVAL = Path(__file__).parent / "fixtures" / "eval"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.attachments import pdf_text
+from corpus.extract.attachments import pdf_text
 from corpus.store import Corpus
 from scraper.replica import Replica
 from scraper.replica.files import attachments as replica_attachments
@@ -91,7 +91,7 @@ def test_a_pointer_only_speech_reads_its_text_from_the_pdf(crawled):
 def test_the_feed_lists_the_version_a_pdf_gave_a_pointer_only_speech(crawled, tmp_path):
     import feedparser
 
-    from corpus.feed import write_feed
+    from corpus.publish.feed import write_feed
     from corpus.urls import canonical_id
 
     _, db, _, truth = crawled

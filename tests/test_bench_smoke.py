@@ -70,7 +70,7 @@ def test_f1_of_an_eval_page_against_its_own_expectation():
 
 
 def test_bare_spider_has_our_settings_without_our_components():
-    from scraper.run import CrawlOptions, build_settings
+    from scraper.crawl.run import CrawlOptions, build_settings
 
     url = "http://127.0.0.1:9"
     ours = build_settings(CrawlOptions(mode="backfill", base_url=url, delay=0.0), "", 0.0, None)

@@ -9,7 +9,7 @@ import zlib
 
 import pytest
 
-from corpus.captures import (record_archive_speech, record_attachment,
+from corpus.store.captures import (record_archive_speech, record_attachment,
                              record_capture, timeline)
 from corpus.record import content_hash
 from corpus.store.migrations import MIGRATIONS, schema_version

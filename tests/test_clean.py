@@ -3,7 +3,7 @@
 import lxml.html
 import pytest
 
-from corpus.clean import BOILERPLATE_PATTERNS, drop_boilerplate, is_boilerplate, paragraphs
+from corpus.extract.clean import BOILERPLATE_PATTERNS, drop_boilerplate, is_boilerplate, paragraphs
 
 
 def paras(html):

@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from corpus.store import Corpus
-from scraper.commands import demo
+from scraper.cli import demo
 from tests.crawl_support import rows, run_cli
 from tests.store_support import BASE, FakeExtractor, page
 

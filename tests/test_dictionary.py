@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from corpus.dictionary import QUERIES, TABLES, VIEWS, metadata
+from corpus.publish.dictionary import QUERIES, TABLES, VIEWS, metadata
 from corpus.store import Corpus
 from tests.store_support import BASE, FakeExtractor, page
 
@@ -35,13 +35,13 @@ def test_metadata_json_is_current_and_its_queries_run(tmp_path):
 
 
 def test_docs_hold_the_current_data_dictionary():
-    from corpus.dictionary import markdown
+    from corpus.publish.dictionary import markdown
 
     assert markdown() in (ROOT / "docs" / "storage.md").read_text(encoding="utf-8")
 
 
 def test_readme_holds_the_current_data_dictionary():
-    from corpus.dictionary import markdown
+    from corpus.publish.dictionary import markdown
 
     assert markdown() in (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -50,7 +50,7 @@ def test_datasette_metadata_for_any_file_name_and_as_of_means_end_of_day(tmp_pat
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-m", "corpus.dictionary", "metadata",
+    out = subprocess.run([sys.executable, "-m", "corpus.publish.dictionary", "metadata",
                           str(tmp_path / "replica.db")], capture_output=True, text=True,
                          cwd=ROOT, check=True).stdout
     assert list(json.loads(out)["databases"]) == ["replica"]

@@ -1,6 +1,6 @@
 """The readable diff of `history`."""
 
-from corpus.diff import (FieldChange, Segment, diff, diff_lines, diff_records, word_diff,
+from corpus.views.diff import (FieldChange, Segment, diff, diff_lines, diff_records, word_diff,
                          word_segments)
 
 

@@ -2,7 +2,7 @@
 
 import json
 
-from scraper.discovery import (
+from scraper.discovery.parsers import (
     edited_since,
     is_speech_url,
     lastmod_key,
@@ -136,7 +136,7 @@ def test_an_edit_in_the_second_or_day_of_our_fetch_counts_as_an_edit():
 
 
 def test_feed_keeps_speeches_only():
-    from scraper.discovery import parse_feed
+    from scraper.discovery.parsers import parse_feed
 
     feed = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Justice News</title>'
             b"<item><title>A speech</title><link>https://www.justice.gov/opa/speech/a</link>"

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from corpus.errors import UserError
-from corpus.export import COLUMNS, export
+from corpus.publish.export import COLUMNS, export
 from corpus.store import Corpus
 from tests.store_support import BASE, RECORD, Clock, FakeExtractor, page
 

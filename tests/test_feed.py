@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from corpus.errors import UserError
-from corpus.feed import write_feed
+from corpus.publish.feed import write_feed
 from scraper.cli import cli
 from tests.test_release_support import build, sid
 

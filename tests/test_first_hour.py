@@ -16,11 +16,11 @@ from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 
 from corpus.errors import UserError
-from corpus.export import export
+from corpus.publish.export import export
 from corpus.store import Corpus
-from scraper import progress
+from scraper.crawl import progress
 from scraper.cli import cli
-from scraper.guard import REFUSAL
+from scraper.crawl.guard import REFUSAL
 from tests.store_support import BASE, Clock, FakeExtractor, page
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -185,7 +185,7 @@ def test_a_robots_txt_that_drips_is_cut_by_a_total_deadline(tmp_path):
 
 
 def test_crawl_delay_above_autothrottles_cap_is_honoured():
-    from scraper.run import CrawlOptions, build_settings
+    from scraper.crawl.run import CrawlOptions, build_settings
 
     opts = CrawlOptions(mode="crawl", delay=0.0)
     settings = build_settings(opts, "User-agent: *\nCrawl-delay: 120\n", 120.0, None)

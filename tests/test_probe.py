@@ -12,8 +12,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from scraper.cli import cli
-from scraper.defaults import user_agent
-from scraper.commands.probe import default_out
+from scraper.crawl.defaults import user_agent
+from scraper.cli.probe import default_out
 from scraper.replica import Replica
 from tests.hostile import SPEECH, Hostile, redirect, rewrite, stream
 

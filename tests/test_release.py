@@ -19,12 +19,12 @@ from click.testing import CliRunner
 
 from corpus.errors import UserError
 from corpus.record import FIELDS
-from corpus.release import Meta, release
-from corpus.release.schema import arrow_schema, table_schema
+from corpus.publish.release import Meta, release
+from corpus.publish.schema import arrow_schema, table_schema
 from scraper.cli import cli
 from tests.test_release_support import build, sid
 
-CFF_SCHEMA = Path(__file__).parent.parent / "corpus" / "release" / "cff-schema-1.2.0.json"
+CFF_SCHEMA = Path(__file__).parent.parent / "corpus" / "publish" / "cff-schema-1.2.0.json"
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
 
 

@@ -615,7 +615,7 @@ def test_subprocess_prints_its_address_first():
 def test_cli_command_is_registered():
     import click
 
-    from scraper.commands.replica import register
+    from scraper.cli.replica import register
 
     group = click.Group()
     register(group)

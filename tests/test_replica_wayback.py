@@ -1,5 +1,5 @@
 """The replica's local Wayback: CDX and raw playback over loopback HTTP, its ground truth,
-and the whole pure path (scraper.wayback + corpus.extract) run against it."""
+and the whole pure path (scraper.archive.cdx + corpus.extract) run against it."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from corpus.record import content_hash
 from corpus.urls import canonical_id
 from scraper.replica import Replica
 from scraper.replica.wayback import LocalWayback, surt_key
-from scraper.wayback import (LISTING_TARGETS, cdx_queries, cdx_query_url, keep_changes,
+from scraper.archive.cdx import (LISTING_TARGETS, cdx_queries, cdx_query_url, keep_changes,
                              listing_cdx_queries, parse_cdx, parse_listing_capture,
                              plan_fetches, unknown_ids)
 

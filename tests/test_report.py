@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from corpus.outcomes import Outcome
-from corpus.report import build_report, chart_svg, diff_html, write_report
+from corpus.views.report import build_report, chart_svg, diff_html, write_report
 from corpus.store import Corpus
 from scraper.cli import cli
 from tests.store_support import Clock

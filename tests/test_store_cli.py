@@ -162,7 +162,7 @@ def test_search_ranks_and_snippets(db):
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0].startswith("1. 2017-12-12  Statement of Assistant Attorney General Makan")
-    assert "«Antitrust»" in lines[2] or "«antitrust»" in lines[2]  # corpus.search: not brackets
+    assert "«Antitrust»" in lines[2] or "«antitrust»" in lines[2]  # corpus.views.search: not brackets
     assert "no matches" in run("search", "--db", db, "zzyzx").output
     assert run("search", "--db", db, 'rule AND "of').exit_code == 0  # bad syntax: plain words
 

@@ -15,7 +15,7 @@ import pytest
 
 import corpus.store.migrations as schema
 from corpus.errors import LockHeld, UserError
-from corpus.lock import CorpusLock
+from corpus.store.lock import CorpusLock
 from corpus.store import Corpus
 from tests.store_support import BASE, FakeExtractor, page
 
@@ -175,7 +175,7 @@ def test_sigkill_mid_crawl_leaves_a_consistent_database(tmp_path):
 
 HOLDER = textwrap.dedent("""
     import sys, time
-    from corpus.lock import CorpusLock
+    from corpus.store.lock import CorpusLock
     with CorpusLock(sys.argv[1]):
         print("locked", flush=True)
         time.sleep(60)

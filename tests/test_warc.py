@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
 from corpus.errors import UserError
-from corpus.export import export
-from corpus.warc import surt, write_warc
+from corpus.publish.export import export
+from corpus.publish.warc import surt, write_warc
 from scraper.cli import cli
 from tests.test_release_support import build
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from scraper.replica.site import Site
-from scraper.wayback import (Capture, alias_urls, cdx_queries, cdx_query_url, keep_changes,
+from scraper.archive.cdx import (Capture, alias_urls, cdx_queries, cdx_query_url, keep_changes,
                              listing_cdx_queries, parse_cdx, parse_listing_capture,
                              plan_fetches, playback_url, timestamp_to_iso, unknown_ids)
 
@@ -183,7 +183,7 @@ def test_captured_listing_and_archive_index_of_the_replica():
 
 
 def test_unknown_ids_are_canonical_and_unique():
-    from scraper.discovery import Entry
+    from scraper.discovery.parsers import Entry
     entries = [Entry("https://www.justice.gov/archives/opa/speech/a"), Entry("http://usdoj.gov/opa/speech/a/"),
                Entry("https://www.justice.gov/opa/speech/b"), Entry("https://www.justice.gov/opa/speech/c")]
     assert unknown_ids(entries, {"/opa/speech/b"}) == ["/opa/speech/a", "/opa/speech/c"]

@@ -160,7 +160,7 @@ def test_429_with_retry_after_is_honoured(tmp_path):
 
 
 def test_a_429_to_the_archives_robots_txt_is_waited_out_not_read_as_no_rules():
-    from scraper.wayback_run import _archive_robots
+    from scraper.archive.run import _archive_robots
 
     with LocalWayback(Replica(4, seed=14), edited=1, removed=0, seed=14) as wb:
         wb.throttle(times=2, retry_after="1", path="/robots.txt")

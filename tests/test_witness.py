@@ -1,4 +1,4 @@
-"""The page's record against what the discovery sources said (corpus/witness.py)."""
+"""The page's record against what the discovery sources said (corpus/extract/witness.py)."""
 
 import datetime as dt
 import json
@@ -10,7 +10,7 @@ import pytest
 from corpus.extract import extract
 from corpus.record import Speech
 from scraper.replica import Replica
-from corpus.witness import alarm, normal_date, normal_text, reconcile, summary_lines, tally
+from corpus.extract.witness import alarm, normal_date, normal_text, reconcile, summary_lines, tally
 
 
 def page(**fields):

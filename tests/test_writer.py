@@ -15,8 +15,8 @@ from corpus.store import Corpus
 
 STALLED_WRITER = textwrap.dedent("""
     import json, os, signal, sys
-    from corpus.messages import DiscoveryFetched, PageFetched
-    from scraper.writer import Writer
+    from corpus.store.messages import DiscoveryFetched, PageFetched
+    from scraper.crawl.writer import Writer
 
     db, crawl_id = sys.argv[1], int(sys.argv[2])
     writer = Writer(db, crawl_id, "crawl")

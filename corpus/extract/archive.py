@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from corpus import clean
+from corpus.extract import clean
 from corpus.extract.fields import DELIVERY, head_title, parse_date
 from corpus.record import Speech
 

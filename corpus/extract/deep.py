@@ -20,7 +20,7 @@ from __future__ import annotations
 import html
 import re
 
-from corpus.clean import BLOCK_TAGS, DROP_TAGS
+from corpus.extract.clean import BLOCK_TAGS, DROP_TAGS
 
 # Comments, doctypes and raw-text elements are opaque: a "<div>" inside a script or a
 # comment is not markup. Everything else that looks like a tag is one.

@@ -16,7 +16,7 @@ import re
 
 import lxml.html
 
-from corpus.clean import block_texts, collapse
+from corpus.extract.clean import block_texts, collapse
 from corpus.extract.fields import DATE_TEXT, compiled, has_class, has_text, parse_date
 
 # Drupal machine names of each field (hyphenated), as seen on justice.gov and in core.

@@ -15,7 +15,7 @@ import re
 
 from lxml import etree
 
-from corpus.clean import block_texts, collapse
+from corpus.extract.clean import block_texts, collapse
 
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from corpus import clean
+from corpus.extract import clean
 from corpus.extract.families import (
     class_rule,
     date_of,

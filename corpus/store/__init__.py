@@ -12,7 +12,7 @@
   integrity.py   `check`: SQLite's checks plus the corpus invariants
   migrations.py  the schema, as ordered migrations
 During a crawl only the writer process writes (DESIGN Decision 10): it applies the
-messages of corpus/messages.py; the spider reads through `Corpus(path, readonly=True)`.
+messages of corpus/store/messages.py; the spider reads through `Corpus(path, readonly=True)`.
 """
 
 from corpus.store.base import Base

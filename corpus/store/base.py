@@ -86,6 +86,24 @@ class Base:
 
     transaction = _tx
 
+    # -- reading, for every module outside the store ------------------------------
+
+    def query(self, sql: str, params=()) -> list[dict]:
+        """Rows of a read-only query, as dicts."""
+        return self._all(sql, params)
+
+    def query_one(self, sql: str, params=()) -> dict | None:
+        """The first row of a read-only query as a dict, or None."""
+        return self._one(sql, params)
+
+    def execute(self, sql: str, params=()) -> sqlite3.Cursor:
+        """A cursor over a query: for readers that stream rows or read one value."""
+        return self.conn.execute(sql, params)
+
+    def now(self) -> str:
+        """The store's clock (UTC, fixed width): what its own writes are stamped with."""
+        return self._clock()
+
     def _one(self, sql: str, params=()) -> dict | None:
         cur = self.conn.execute(sql, params)
         row = cur.fetchone()

@@ -17,8 +17,8 @@ import hashlib
 import json
 from types import SimpleNamespace
 
-from corpus.attachments import api_attachments, find_attachments, guess_media_type, is_pointer_only
-from corpus.captures import record_attachment
+from corpus.extract.attachments import api_attachments, find_attachments, guess_media_type, is_pointer_only
+from corpus.store.captures import record_attachment
 from corpus.outcomes import READ_OUTCOMES, Outcome, sql_in
 from corpus.record import LIST_FIELDS, RECORD_FIELDS
 from corpus.store.raw import decompress
@@ -185,7 +185,7 @@ def _media_type(content_type: str | None, body: bytes, url: str, name: str) -> s
 
 
 def _file_text(body: bytes, media_type: str):
-    from corpus.attachments import AttachmentText, pdf_text
+    from corpus.extract.attachments import AttachmentText, pdf_text
 
     if media_type == "application/pdf":
         return pdf_text(body)

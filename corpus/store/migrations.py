@@ -225,7 +225,7 @@ def _m002_moved_and_witnesses(db: sqlite_utils.Database) -> None:
 
 def _m003_captures_and_attachments(db: sqlite_utils.Database) -> None:
     """Internet Archive captures, attachments and speeches.source (Decisions 14, 15)."""
-    from corpus.captures import migrate_captures
+    from corpus.store.captures import migrate_captures
 
     migrate_captures(db)
 

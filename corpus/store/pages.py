@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 from corpus.errors import ExtractError, NotASpeech
 from corpus.outcomes import READ_OUTCOMES, Outcome
-from corpus.soft404 import says_not_found
+from corpus.extract.soft404 import says_not_found
 from corpus.store.raw import compress
 from corpus.urls import canonical_id
-from corpus.witness import reconcile
+from corpus.extract.witness import reconcile
 
 
 @dataclass

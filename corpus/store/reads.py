@@ -67,8 +67,8 @@ class Reads:
         return self.records(as_of=moment)
 
     def search(self, query: str, limit: int = 20):
-        """Full-text search over title and text: a `corpus.search.SearchResult`."""
-        from corpus.search import search
+        """Full-text search over title and text: a `corpus.views.search.SearchResult`."""
+        from corpus.views.search import search
 
         return search(self, query, limit)
 

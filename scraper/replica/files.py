@@ -45,7 +45,7 @@ def file_bytes(site, s) -> bytes:
 
 
 def api_field(site, s) -> list[dict]:
-    """The API record's `attachment` field (the shape corpus.attachments reads)."""
+    """The API record's `attachment` field (the shape corpus.extract.attachments reads)."""
     if not synth.api_attachment(s):
         return []
     return [{"url": site.base_url + synth.file_path(s), "filename": FILE_NAME,

@@ -16,10 +16,10 @@ from types import SimpleNamespace
 
 import scrapy
 
-from corpus.attachments import api_attachments
-from corpus.messages import AttachmentFetched
+from corpus.extract.attachments import api_attachments
+from corpus.store.messages import AttachmentFetched
 from corpus.urls import canonical_id, is_justice_host
-from scraper import failures
+from scraper.crawl import failures
 from scraper.spiders import response_headers
 
 logger = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ class Attachments:
         return []
 
     def attachment_written(self, reply) -> None:
-        from scraper.pipelines import reason_kind
+        from scraper.crawl.pipelines import reason_kind
 
         stats = self.crawler.stats
         for warning in reply.warnings:

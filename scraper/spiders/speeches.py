@@ -1,9 +1,9 @@
 """The speeches spider: discovery routing for scheduled crawls and backfills.
 
-It only routes requests: parsing is in scraper.discovery (listings, sitemaps, API,
+It only routes requests: parsing is in scraper.discovery.parsers (listings, sitemaps, API,
 archive indexes) and corpus.extract (speech pages, in the writer). It never writes the
 corpus: pages, failures, discovery fetches and frontier additions are messages to the
-writer (scraper/writer.py); it reads through a read-only connection.
+writer (scraper/crawl/writer.py); it reads through a read-only connection.
 
 mode "crawl" (scheduled, incremental): the first listing page(s), the API's newest page,
 and the RSS feed and the sitemap index by conditional GET; a listing stops at a run of
@@ -23,16 +23,16 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
-from corpus.messages import DiscoveryFetched, FrontierAdd, PageFailed, PageFetched, PageForbidden
+from corpus.store.messages import DiscoveryFetched, FrontierAdd, PageFailed, PageFetched, PageForbidden
 from corpus.urls import canonical_id
-from scraper import failures
-from scraper.discovery import edited_since, is_speech_url
-from scraper.pipelines import count
+from scraper.crawl import failures
+from scraper.discovery.parsers import edited_since, is_speech_url
+from scraper.crawl.pipelines import count
 from scraper.spiders import response_headers
 from scraper.spiders.files import Attachments
-from scraper.spiders.sources import Sources, witness_of
-from scraper.store import corpus_of
-from scraper.writer import writer_of
+from scraper.discovery.sources import Sources, witness_of
+from scraper.crawl.store import corpus_of
+from scraper.crawl.writer import writer_of
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,113 @@
+"""README.md of a release: a dataset card with a Hugging Face YAML header.
+
+The column tables are generated from the release schema; the header's `configs` point
+the `datasets` library at the two data files.
+"""
+
+from __future__ import annotations
+
+from corpus.publish.package import LAW_URL, Meta, _author, _yaml
+from corpus.publish.schema import LIST_NOTES, TABLES, columns
+
+TYPE_NAMES = {"str": "string", "int": "integer", "date": "date", "moment": "timestamp (UTC)",
+              "list": "list of strings"}
+# Hugging Face's size buckets, by the number of speeches.
+SIZES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
+         (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M"))
+
+
+def size_category(rows: int) -> str:
+    return next((label for bound, label in SIZES if rows < bound), "n>10M")
+
+
+def _header(meta: Meta, fmt: str, speeches: int, tables=tuple(TABLES)) -> list[str]:
+    lines = ["---", "license: other", "license_name: us-government-works",
+             f"license_link: {LAW_URL}", "language:", "- en",
+             f"pretty_name: {_yaml(meta.title)}", "size_categories:",
+             f"- {size_category(speeches)}", "task_categories:", "- text-classification",
+             "- summarization", "tags:", "- government", "- law", "- speeches", "configs:"]
+    for table in tables:
+        lines += [f"- config_name: {table}", f"  data_files: {table}.{fmt}"]
+        if table == "speeches":
+            lines.append("  default: true")
+    return lines + ["---", ""]
+
+
+def _columns_table(table: str, fmt: str) -> list[str]:
+    lines = ["| column | type | meaning |", "|---|---|---|"]
+    for col in columns(table, fmt):
+        text = col.description.replace("|", "\\|")
+        lines.append(f"| `{col.name}` | {TYPE_NAMES[col.kind]} | {text} |")
+    return lines
+
+
+def _citation(meta: Meta, released: str) -> list[str]:
+    people = []
+    for name in meta.authors:
+        who = _author(name)
+        people.append(f"{who['family-names']}, {who['given-names']}" if "family-names" in who
+                      else who["name"])
+    doi = f" https://doi.org/{meta.doi}" if meta.doi else (f" {meta.url}" if meta.url else "")
+    return [f"{'; '.join(people)} ({released[:4]}). *{meta.title}* (version {meta.version})"
+            f" [Data set].{doi}", "",
+            "`CITATION.cff` in this folder has the same in the Citation File Format"
+            " (GitHub and Zenodo read it)."]
+
+
+def readme(meta: Meta, manifest: dict, released: str) -> str:
+    fmt = manifest["format"]
+    rows = {f["table"]: f["rows"] for f in manifest["files"]}
+    as_of = (f"at {manifest['as_of']}" if manifest["as_of"]
+             else f"when it was made ({manifest['generated_at']})")
+    written = [t for t in TABLES if t in rows]  # optional tables only when written
+    lines = _header(meta, fmt, rows["speeches"], written) + [
+        f"# {meta.title}", "",
+        f"Release {meta.version}: {rows['speeches']} speeches and {rows['speech_versions']}"
+        f" versions, as the corpus held them {as_of} (UTC).", "",
+        "## Structure", "",
+        f"- `speeches.{fmt}`: one row per speech (key `id`), its record at the release"
+        " moment and its status (`live`, or `gone` when justice.gov stopped serving it).",
+        f"- `speech_versions.{fmt}`: every version of every speech (key `speech_id`,"
+        " `version`), with `changed_fields`, the fields that differ from the version before.",
+        "- `datapackage.json`: the Frictionless description (types, keys, sha256 of each"
+        " file); `manifest.json`: counts, as-of moment, crawls and extractor versions.",
+        "- `CHANGES.md`, `changes.jsonl` (when made with a previous release): speeches"
+        " added, changed, gone and returned since it.", "",
+        f"Types: {LIST_NOTES[fmt]}.", "",
+    ]
+    if "captures" in rows:
+        lines[-4:-4] = [
+            f"- `captures.{fmt}`: {rows['captures']} captures of speeches in the Internet"
+            " Archive (key `speech_id`, `captured_at`), one per distinct content in time."
+            " Never our versions: a timeline of its own. Speeches removed before our first"
+            " crawl appear only here (no row in `speeches`)."]
+    if "attachments" in rows:
+        lines[lines.index("## Structure") + 2:lines.index("## Structure") + 2] = [
+            f"- `attachments.{fmt}`: the files (PDFs) speeches point to, one row per"
+            " distinct file (key `id`; a changed file is a new row), with their text."
+            " A speech whose page only points to its PDF has the PDF's text as paragraphs."]
+    for table in written:
+        lines += [f"### `{table}`", "", *_columns_table(table, fmt), ""]
+    lines += [
+        "## Collection method", "",
+        "The doj-speeches crawler reads justice.gov politely (robots.txt and its"
+        " Crawl-delay obeyed, one request at a time) from its sitemap, listings, JSON API"
+        " and the static archive; every page is stored raw, and an lxml extractor keeps the"
+        " speech itself, paragraph by paragraph, with its title, date, speakers, location,"
+        " components, topics and delivery line. A page whose content changed makes a new"
+        " version; a page that answers 404/410 marks the speech gone (never deleted).", "",
+        "## Known limitations", "",
+        "- Only what justice.gov publishes as speeches; transcripts may differ from what"
+        " was said (\"as prepared for delivery\").",
+        "- A version is dated by when the crawler saw it (`seen_from`), not by when the"
+        " site changed it; changes between two crawls are one version.",
+        "- Extraction is automatic: fields a page lacks are null, and the extractor's"
+        " fallbacks are recorded as warnings in the corpus, not in this release.",
+        "- Speeches removed before the first crawl are missing.", "",
+        "## License", "",
+        "Works of the United States Government are not subject to copyright in the"
+        f" United States (17 U.S.C. 105: {LAW_URL}); the compilation is offered under the"
+        " same terms.", "",
+        "## How to cite", "", *_citation(meta, released), "",
+    ]
+    return "\n".join(lines)

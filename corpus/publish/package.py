@@ -1,0 +1,135 @@
+"""The metadata files of a release: datapackage.json (Frictionless) and CITATION.cff.
+
+Who made the release and how to cite it (authors, DOI, URL, title) comes from `Meta`,
+filled by the command's options or the DOJ_RELEASE_* environment variables.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus.publish.schema import TABLES, table_schema
+
+NAME = "doj-speeches"
+DEFAULT_TITLE = "Speeches of the US Department of Justice (justice.gov), with their history"
+DEFAULT_AUTHOR = "doj-speeches contributors"
+DESCRIPTION = (
+    "Speeches published by the United States Department of Justice on justice.gov"
+    " (the current site, the 2009-2022 Drupal pages and the 2001-2008 static archive),"
+    " one row per speech and one row per version of each speech, extracted paragraph by"
+    " paragraph with their metadata by the doj-speeches crawler.")
+KEYWORDS = ["speeches", "United States Department of Justice", "government", "law",
+            "text corpus", "versioned"]
+SOURCE = {"title": "United States Department of Justice: speeches",
+          "path": "https://www.justice.gov/news/speeches"}
+LAW_URL = "https://www.govinfo.gov/app/details/USCODE-2023-title17/USCODE-2023-title17-chap1-sec105"
+LICENSE = {
+    "name": "other-pd",
+    "title": "Public domain in the United States: works of the United States Government"
+             " are not subject to copyright (17 U.S.C. 105)",
+    "path": LAW_URL,
+}
+CFF_LICENSE = "CC-PDDC"  # SPDX: Public Domain Dedication and Certification
+MEDIA_TYPES = {"jsonl": "application/jsonl", "csv": "text/csv",
+               "parquet": "application/vnd.apache.parquet"}
+ENV = "DOJ_RELEASE_"
+
+
+@dataclass
+class Meta:
+    version: str
+    title: str = DEFAULT_TITLE
+    authors: list[str] = field(default_factory=list)
+    doi: str | None = None
+    url: str | None = None
+
+    @classmethod
+    def from_env(cls, version: str, *, title=None, authors=(), doi=None, url=None) -> Meta:
+        """Options win; otherwise DOJ_RELEASE_TITLE, _AUTHORS (';'-separated), _DOI, _URL."""
+        env = os.environ
+        names = list(authors) or [a.strip() for a in env.get(ENV + "AUTHORS", "").split(";")
+                                  if a.strip()]
+        return cls(version=version, title=title or env.get(ENV + "TITLE") or DEFAULT_TITLE,
+                   authors=names or [DEFAULT_AUTHOR], doi=doi or env.get(ENV + "DOI") or None,
+                   url=url or env.get(ENV + "URL") or None)
+
+
+def datapackage(meta: Meta, files: list[dict], fmt: str, created: str) -> dict:
+    """The Frictionless data package descriptor; `files` as in the manifest."""
+    resources = []
+    for entry in files:
+        table = entry["table"]
+        resources.append({
+            "name": table, "path": entry["name"], "title": TABLES[table]["title"],
+            "profile": "tabular-data-resource", "format": fmt,
+            "mediatype": MEDIA_TYPES[fmt], "encoding": "utf-8",
+            "bytes": entry["bytes"], "hash": f"sha256:{entry['sha256']}",
+            "schema": table_schema(table, fmt),
+        })
+    package = {
+        "profile": "tabular-data-package", "name": NAME, "title": meta.title,
+        "description": DESCRIPTION, "version": meta.version, "created": created,
+        "keywords": KEYWORDS, "licenses": [LICENSE], "sources": [SOURCE],
+        "contributors": [{"title": a, "role": "author"} for a in meta.authors],
+    }
+    if meta.doi:
+        package["id"] = f"https://doi.org/{meta.doi}"
+    if meta.url:
+        package["homepage"] = meta.url
+    package["resources"] = resources
+    return package
+
+
+def write_json(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _author(name: str) -> dict:
+    """'Family, Given' is a person; anything else an entity (an organisation, a team)."""
+    family, comma, given = name.partition(",")
+    if comma and family.strip() and given.strip():
+        return {"family-names": family.strip(), "given-names": given.strip()}
+    return {"name": name.strip()}
+
+
+def _yaml(value) -> str:
+    # A JSON string is a valid YAML double-quoted scalar: no YAML library needed.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def citation_cff(meta: Meta, released: str) -> str:
+    """CITATION.cff (Citation File Format 1.2.0) of the release."""
+    lines = [
+        "cff-version: 1.2.0",
+        f"message: {_yaml('If you use this dataset, please cite it as below.')}",
+        "type: dataset",
+        f"title: {_yaml(meta.title)}",
+        f"version: {_yaml(meta.version)}",
+        f"date-released: {_yaml(released)}",
+        f"abstract: {_yaml(DESCRIPTION)}",
+        f"license: {CFF_LICENSE}",
+        f"license-url: {_yaml(LAW_URL)}",
+        "keywords:",
+        *[f"  - {_yaml(k)}" for k in KEYWORDS],
+        "authors:",
+    ]
+    for name in meta.authors:
+        parts = list(_author(name).items())
+        lines.append(f"  - {parts[0][0]}: {_yaml(parts[0][1])}")
+        lines += [f"    {k}: {_yaml(v)}" for k, v in parts[1:]]
+    identifiers = []
+    if meta.doi:
+        lines.append(f"doi: {_yaml(meta.doi)}")
+        identifiers.append(("doi", meta.doi, "the DOI of this release"))
+    if meta.url:
+        lines.append(f"url: {_yaml(meta.url)}")
+        identifiers.append(("url", meta.url, "where this release is published"))
+    if identifiers:
+        lines.append("identifiers:")
+        for kind, value, what in identifiers:
+            lines += [f"  - type: {kind}", f"    value: {_yaml(value)}",
+                      f"    description: {_yaml(what)}"]
+    return "\n".join(lines) + "\n"

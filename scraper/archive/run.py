@@ -1,0 +1,159 @@
+"""Run `backfill --source wayback`: the archive's robots.txt, Scrapy with the wayback
+spider at the archive's own pace, health and summary (called by scraper/crawl/run.py).
+
+Politeness toward the archive is its own: `--wayback-delay` (default 2 s) between two
+requests, one request at a time, 429/503 Retry-After honoured (PoliteRetryMiddleware),
+the User-Agent with --contact. The site's robots.txt governs justice.gov, not the
+archive's host: we read the ARCHIVE host's robots.txt and obey it (its rules filter our
+requests, its Crawl-delay is a floor under --wayback-delay); --ignore-robots turns that
+off as for a mirror. If it forbids the CDX API or raw playback, the run stops at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from corpus.errors import CrawlUnhealthy
+from scraper.crawl.defaults import user_agent
+from scraper.crawl.health import blocked
+from scraper.crawl.robots import fetch_robots
+
+logger = logging.getLogger("scraper.crawl.run")
+# Sample paths the run needs: the CDX API and raw playback.
+NEEDED_PATHS = ("/cdx/search/cdx", "/web/20200101000000id_/https://www.justice.gov/")
+
+
+def run_wayback(opts, corpus, crawl_id: int, echo) -> int:
+    from protego import Protego
+
+    from scraper.crawl.run import INTERRUPTED, build_settings, conclude
+
+    started = time.monotonic()
+    agent = user_agent(opts.contact)
+    base = opts.wayback_url.rstrip("/")
+    robots = _archive_robots(base, agent, opts.max_retry_after)
+    corpus.record_discovery(robots.url, robots.status, crawl_id, headers=robots.headers,
+                            body_len=len(robots.text), reason=f"the archive's {robots.reason}")
+    rules = Protego.parse(robots.text)
+    if not opts.ignore_robots:
+        for path in NEEDED_PATHS:
+            if not rules.can_fetch(base + path, agent):
+                raise CrawlUnhealthy(f"the archive's robots.txt forbids {path.split('id_')[0]}")
+    crawl_delay = None if opts.ignore_robots else rules.crawl_delay(agent)
+    delay = max(opts.wayback_delay, float(crawl_delay or 0))
+    settings = build_settings(opts, robots.text, delay, None)
+    settings.setdict({
+        "JUSTICE_BASE_URL": base,  # redirects stay on the archive's host
+        "JUSTICE_WAYBACK_URL": base,
+        "CONCURRENT_REQUESTS": 1,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+    }, priority="cmdline")
+    crawler = _run_scrapy(opts, settings, crawl_id)
+
+    stats = crawler.stats.get_stats()
+    result = summary(stats, robots.requests, started, delay)
+    if stats.get("finish_reason", "finished") in ("shutdown", "cancelled"):
+        echo(f"interrupted (Ctrl-C) after {result['requests']} requests to the archive;"
+             " continue with: doj-speeches backfill --resume")
+        return INTERRUPTED
+    code, reasons = health(stats, crawler.spider.problems, opts.max_failures)
+    return conclude(corpus, crawl_id, "wayback backfill", result, code, reasons, echo,
+                    format_summary)
+
+
+def _archive_robots(base: str, agent: str, cap: float, attempts: int = 3):
+    """The archive's robots.txt. fetch_robots reads any 4xx as "no rules"; from the
+    archive a 429 means "slow down", so it is waited out (Retry-After, capped) and asked
+    again, never read as permission."""
+    from scraper.crawl.middlewares import retry_after_seconds
+
+    for attempt in range(attempts):
+        robots = fetch_robots(base, agent)
+        if robots.status not in (429, 503):
+            return robots
+        headers = {k.lower(): v for k, v in robots.headers.items()}
+        wait = retry_after_seconds(headers.get("retry-after"))
+        time.sleep(min(cap, wait if wait is not None else 2.0 * 2 ** attempt))
+    raise CrawlUnhealthy(f"the archive answers HTTP {robots.status} to {robots.url}"
+                         f" after {attempts} attempts: try later")
+
+
+def _run_scrapy(opts, settings, crawl_id: int):
+    from scrapy.crawler import CrawlerProcess
+
+    from scraper.archive.spider import WaybackSpider
+
+    quiet = [] if opts.verbose else ["scrapy", "py.warnings", "protego", "twisted"]
+    if quiet:  # a filter, not a level: CrawlerProcess resets levels before it logs this
+        logging.getLogger("scrapy.utils.log").addFilter(lambda r: r.levelno >= logging.WARNING)
+    process = CrawlerProcess(settings)
+    for name in quiet:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    crawler = process.create_crawler(WaybackSpider)
+    process.crawl(crawler, crawl_id=crawl_id, resume=opts.resume)
+    process.start()
+    return crawler
+
+
+def _count(stats: dict, prefix: str) -> dict[str, int]:
+    return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+
+def summary(stats: dict, extra_requests: int, started: float, delay: float) -> dict:
+    seconds = time.monotonic() - started
+    requests = stats.get("downloader/request_count", 0) + extra_requests
+    captures = _count(stats, "wayback/capture/")
+    speeches = stats.get("wayback/speeches", 0)
+    return {
+        "requests": requests,
+        "speeches": speeches,
+        "requests_per_speech": round(requests / speeches, 2) if speeches else None,
+        "cdx_queries": stats.get("wayback/cdx_queries", 0),
+        "captures_planned": stats.get("wayback/captures_planned", 0),
+        "captures": captures,
+        "captures_kept": captures.get("new", 0) + captures.get("earlier", 0),
+        "removed_found": stats.get("wayback/removed_found", 0),
+        "removed_uncaptured": stats.get("wayback/removed_uncaptured", 0),
+        "failed": _count(stats, "wayback/failed/"),
+        "warnings": _count(stats, "warnings/"),
+        "retries": stats.get("retry/count", 0),
+        "retry_after_honoured": stats.get("retry/retry_after_honoured", 0),
+        "retry_wait_seconds": round(stats.get("retry/wait_seconds", 0), 1),
+        "delay": delay,
+        "seconds": round(seconds, 2),
+    }
+
+
+def health(stats: dict, problems: list[str], max_failures: float) -> tuple[int, list[str]]:
+    """Unhealthy: the archive blocks us, a listing could not be read (removed speeches
+    may be missing), the writer stopped, or more than --max-failures of the speech
+    lookups and captures failed."""
+    block = blocked(stats)
+    if block:
+        return 3, [block.replace("requests answered", "requests to the archive answered")]
+    reasons = list(problems)
+    if stats.get("writer/lost"):
+        reasons.append("the corpus writer stopped: answers after it were not stored"
+                       " (continue with --resume)")
+    done = sum(_count(stats, "wayback/capture/").values()) + sum(_count(stats, "wayback/cdx/").values())
+    failed = stats.get("wayback/capture/failed", 0) + stats.get("wayback/cdx/failed", 0)
+    if done and failed / done > max_failures:
+        reasons.append(f"{failed} of {done} speech lookups and captures failed"
+                       f" (more than {max_failures:.0%})")
+    return (3 if reasons else 0), reasons
+
+
+def format_summary(s: dict) -> str:
+    rows = [("requests to the archive", s["requests"]), ("speeches asked about", s["speeches"]),
+            ("requests per speech", s["requests_per_speech"]), ("CDX queries", s["cdx_queries"]),
+            ("captures fetched", sum(s["captures"].values())),
+            ("captures kept (distinct in time)", s["captures_kept"])]
+    rows += [(f"  capture: {k}", v) for k, v in s["captures"].items()]
+    rows += [("removed speeches found", s["removed_found"])]
+    rows += [(f"failed: {k}", v) for k, v in s["failed"].items()]
+    rows += [("retries", s["retries"]), ("Retry-After honoured", s["retry_after_honoured"]),
+             ("delay (s)", s["delay"]), ("seconds", s["seconds"])]
+    rows += [(f"warning: {k}", v) for k, v in s["warnings"].items()]
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"  {name:<{width}}  {value}" for name, value in rows)

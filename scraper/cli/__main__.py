@@ -1,0 +1,5 @@
+"""`python -m scraper.cli`: the `doj-speeches` command."""
+
+from scraper.cli import cli
+
+cli()

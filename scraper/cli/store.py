@@ -1,0 +1,243 @@
+"""Corpus commands: import-pages, stats, search, reextract, check, export (history is in
+history.py).
+
+The store and pyarrow are imported inside each command so the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from pathlib import Path
+
+import click
+
+from scraper.cli.options import corpus_errors, db_option, echo_csv, echo_json, format_option, open_corpus
+
+
+@click.command("import-pages")
+@db_option
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--url-map", type=click.Path(dir_okay=False),
+              help="CSV with columns path,url for pages without a canonical link.")
+@click.option("-v", "--verbose", is_flag=True, help="One line per page.")
+@corpus_errors
+def import_pages_command(db_path, paths, url_map, verbose):
+    """Ingest saved HTML pages (files or folders) into the corpus, offline.
+
+    \b
+    Example:
+      doj-speeches import-pages saved/ --url-map saved/urls.csv
+
+    Exit code 2 when any page could not be imported as a speech (each is named).
+    """
+    from corpus.errors import UserError
+    from corpus.store.importer import find_pages, import_pages, read_url_map
+
+    import os
+
+    files = find_pages(paths)
+    mapping, rejected = read_url_map(url_map) if url_map else ({}, {})
+    problems, given = 0, len(files)
+    for path in [f for f in files if os.path.realpath(f) in rejected]:
+        problems += 1
+        files.remove(path)
+        click.echo(f"{path}: rejected: {rejected[os.path.realpath(path)]}", err=True)
+
+    def report(path, result):
+        nonlocal problems
+        if result.outcome in ("failed", "skipped", "no_url", "unreadable"):
+            problems += 1
+            click.echo(f"{path}: {result.outcome}: {result.reason}", err=True)
+        elif verbose:
+            click.echo(f"{path}: {result.outcome} {result.speech_id} v{result.version}")
+
+    with open_corpus(db_path, create=True) as corpus:
+        crawl_id = corpus.begin_crawl("import", {"paths": list(paths), "url_map": url_map})
+        counts = import_pages(corpus, files, mapping, crawl_id, on_page=report)
+        corpus.finish_crawl(crawl_id, dict(counts), 2 if problems else 0)
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    click.echo(f"imported {len(files)} pages into {db_path} (crawl {crawl_id}): {summary or 'none'}")
+    if problems:
+        raise UserError(f"{problems} of {given} pages were not imported as speeches")
+
+
+@click.command("stats")
+@db_option
+@format_option
+@corpus_errors
+def stats_command(db_path, fmt):
+    """Counts by status, generation, year and component; the last crawls.
+
+    \b
+    Examples:
+      doj-speeches stats --db corpus.db
+      doj-speeches stats --json | jq .by_generation
+      doj-speeches stats --format csv > stats.csv
+    """
+    from corpus.views.summary import SUMMARY_COLUMNS, render, summary, summary_rows
+
+    with open_corpus(db_path) as corpus:
+        info = summary(corpus)
+    if fmt == "json":
+        echo_json(info)
+    elif fmt == "csv":
+        echo_csv(list(SUMMARY_COLUMNS), summary_rows(info))
+    else:
+        click.echo("\n".join(render(info)))
+
+
+SEARCH_COLUMNS = ("rank", "id", "date", "title", "status", "snippet", "source", "attachment_url")
+
+
+@click.command("search")
+@db_option
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000),
+              help="Show at most this many (the total is counted anyway).")
+@format_option
+@corpus_errors
+def search_command(db_path, query, limit, fmt):
+    """Full-text search of titles and texts, best matches first, with the total.
+
+    \b
+    QUERY is SQLite FTS5 syntax: words (stemmed), "a phrase", AND/OR/NOT, prefix*.
+    A query that is not valid syntax is searched as plain words (said on stderr).
+    Matches are marked «like this» in the snippets.
+    Examples:
+      doj-speeches search '"Justice Department" AND communities'
+      doj-speeches search 'prosecut*' --limit 5 --format csv
+    """
+    with open_corpus(db_path) as corpus:
+        result = corpus.search(query, limit)
+    if result.fallback:
+        click.echo(f"note: {query!r} is not valid search syntax ({result.error});"
+                   f" searched for the words {result.searched} instead", err=True)
+    hits = [{"rank": rank, **hit} for rank, hit in enumerate(result.hits, start=1)]
+    if fmt == "json":
+        echo_json({"query": query, "searched": result.searched, "fallback": result.fallback,
+                   "total": result.total, "hits": hits})
+        return
+    if fmt == "csv":
+        echo_csv(list(SEARCH_COLUMNS), hits)
+        return
+    for hit in hits:
+        gone = "  [gone]" if hit["status"] == "gone" else ""
+        click.echo(f"{hit['rank']}. {hit['date'] or 'undated'}  {hit['title']}{gone}")
+        click.echo(f"   {hit['id']}")
+        if hit.get("source") == "attachment":  # the match is in a file the speech links
+            click.echo(f"   in attachment {hit['attachment_name']}: {hit['attachment_url']}")
+        click.echo(f"   {hit['snippet']}")
+    shown = f"{len(hits)} of " if len(hits) < result.total else ""
+    click.echo(f"{shown}{result.total} match{'es' if result.total != 1 else ''}"
+               if result.total else "no matches")
+
+
+@click.command("reextract")
+@db_option
+@corpus_errors
+def reextract_command(db_path):
+    """Re-run extraction over the stored raw pages (no network).
+
+    A new version, marked with the new extractor version, only where the record changed.
+
+    \b
+    Example (after improving corpus/extract/ and bumping EXTRACTOR_VERSION):
+      doj-speeches reextract --db corpus.db && doj-speeches check --db corpus.db
+    """
+    from corpus.extract import EXTRACTOR_VERSION
+
+    def progress(done, total):
+        if done % 1000 == 0 or done == total:
+            click.echo(f"  {done}/{total}", err=True)
+
+    with open_corpus(db_path) as corpus:
+        result = corpus.reextract(progress=progress)
+    counts = ", ".join(f"{k} {result.get(k, 0)}"
+                       for k in ("new", "changed", "unchanged", "failed", "skipped"))
+    click.echo(f"re-extracted {result['pages']} pages with extractor {EXTRACTOR_VERSION}"
+               f" (crawl {result['crawl_id']}): {counts}")
+    for failure in result["failures"]:
+        click.echo(f"failed: {failure}", err=True)
+
+
+@click.command("check")
+@db_option
+@format_option
+@corpus_errors
+def check_command(db_path, fmt):
+    """Integrity: SQLite's own check, then the corpus invariants (exit 2 on any problem).
+
+    \b
+    Examples:
+      doj-speeches check --db corpus.db
+      doj-speeches check --json
+    """
+    from corpus.errors import UserError
+
+    with open_corpus(db_path) as corpus:
+        problems = corpus.check()
+        counts = corpus.conn.execute(
+            "SELECT (SELECT count(*) FROM speeches), (SELECT count(*) FROM speech_versions),"
+            " (SELECT count(*) FROM raw_pages)").fetchone()
+    result = {"ok": not problems, "speeches": counts[0], "versions": counts[1],
+              "raw_pages": counts[2], "problems": problems}
+    if fmt == "json":
+        echo_json(result)
+    elif fmt == "csv":
+        echo_csv(list(result), [result])
+    else:
+        for problem in problems:
+            click.echo(problem)
+        if not problems:
+            click.echo(f"ok: {counts[0]} speeches, {counts[1]} versions,"
+                       f" {counts[2]} raw pages checked")
+    if problems:
+        raise UserError(f"{db_path}: {len(problems)} problem(s) found")
+
+
+@click.command("export")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "warc"]),
+              required=True)
+@click.option("--out", "out_dir", required=True, type=click.Path(),
+              help="Folder for the data file and manifest.json.")
+@click.option("--as-of", help="The corpus as it was then: YYYY-MM-DD (end of day, UTC) "
+                              "or an ISO 8601 date-time.")
+@click.option("--since", help="Speeches dated on or after YYYY-MM-DD.")
+@click.option("--until", help="Speeches dated on or before YYYY-MM-DD.")
+@click.option("--force", is_flag=True,
+              help="Write into a folder that is not empty (its previous export is replaced).")
+@corpus_errors
+def export_command(db_path, fmt, out_dir, as_of, since, until, force):
+    """Write a dataset release: speeches.<format> plus manifest.json.
+
+    The same corpus and arguments give byte-identical data files; the manifest differs
+    only in generated_at. A folder that is not empty is refused unless --force.
+
+    \b
+    Examples:
+      doj-speeches export --format parquet --out release-2026-11/
+      doj-speeches export --format csv --out snap/ --as-of 2025-06-30 --since 2021-01-01
+    """
+    from corpus.publish.export import export
+
+    with open_corpus(db_path) as corpus:
+        manifest = export(corpus, fmt, out_dir, as_of=as_of, since=since, until=until,
+                          force=force)
+    data = manifest["files"][0]
+    if data["rows"] == 0:  # an empty release is legal, but rarely what was meant
+        click.echo(f"0 speeches match (as of {as_of or 'now'}, since {since or '-'},"
+                   f" until {until or '-'})", err=True)
+    out = Path(out_dir)
+    click.echo(f"wrote {data['rows']} speeches to {out / data['name']} and {out / 'manifest.json'}")
+    for extra in manifest["files"][1:]:  # attachments.<fmt>, when speeches have files
+        click.echo(f"wrote {extra['rows']} {extra['name'].split('.')[0]} to {out / extra['name']}")
+
+
+def register(group: click.Group) -> None:
+    from scraper.cli.history import history_command
+
+    for command in (import_pages_command, stats_command, search_command, history_command,
+                    reextract_command, check_command, export_command):
+        group.add_command(command)
