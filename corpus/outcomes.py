@@ -21,6 +21,8 @@ class Outcome(StrEnum):
     FORBIDDEN = "forbidden"
     DISCOVERY = "discovery"
     ATTACHMENT = "attachment"
+    NO_URL = "no_url"
+    UNREADABLE = "unreadable"
 
     @property
     def description(self) -> str:
@@ -40,9 +42,17 @@ DESCRIPTIONS = {
     Outcome.DISCOVERY: "robots.txt, sitemaps, listings, API pages, feeds",
     Outcome.ATTACHMENT: "a file a speech links (the attachments table); the reason says"
                         " new, changed, unchanged or not modified",
+    Outcome.NO_URL: "import-pages only, never a fetch row: a saved page with no canonical"
+                    " link and no --url-map entry",
+    Outcome.UNREADABLE: "import-pages only, never a fetch row: a saved file that could not"
+                        " be read",
 }
+# What an import of saved pages may say of a file but a fetch row never holds.
+IMPORT_ONLY = (Outcome.NO_URL, Outcome.UNREADABLE)
+# The values of `fetches.outcome`.
+FETCH_OUTCOMES = tuple(o for o in Outcome if o not in IMPORT_ONLY)
 # Outcomes of a speech page (what a crawl counts as pages it handled), in display order.
-SPEECH_OUTCOMES = tuple(o for o in Outcome
+SPEECH_OUTCOMES = tuple(o for o in FETCH_OUTCOMES
                         if o not in (Outcome.DISCOVERY, Outcome.FORBIDDEN, Outcome.ATTACHMENT))
 # A fetch that found the speech on the site.
 LIVE_OUTCOMES = (Outcome.NEW, Outcome.CHANGED, Outcome.UNCHANGED, Outcome.NOT_MODIFIED)
@@ -50,6 +60,8 @@ LIVE_OUTCOMES = (Outcome.NEW, Outcome.CHANGED, Outcome.UNCHANGED, Outcome.NOT_MO
 READ_OUTCOMES = (Outcome.NEW, Outcome.CHANGED, Outcome.UNCHANGED)
 # Fetches the report and `fetch_problems` show as problems.
 PROBLEM_OUTCOMES = (Outcome.FAILED, Outcome.SKIPPED, Outcome.GONE, Outcome.MOVED)
+# Files `import-pages` reports as problems (one line each on stderr, exit 2).
+IMPORT_PROBLEMS = (Outcome.FAILED, Outcome.SKIPPED, *IMPORT_ONLY)
 
 
 def sql_in(outcomes) -> str:

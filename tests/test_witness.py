@@ -10,7 +10,7 @@ import pytest
 from corpus.extract import extract
 from corpus.record import Speech
 from scraper.replica import Replica
-from corpus.extract.witness import alarm, normal_date, normal_text, reconcile, summary_lines, tally
+from corpus.extract.witness import alarms, normal_date, normal_text, reconcile, summary_lines, tally
 
 
 def page(**fields):
@@ -151,23 +151,23 @@ def test_tally_summary_and_alarm():
     assert counts["date"]["by_source"] == {"listing": 40}
     assert summary_lines(counts) == ["title: 50 agree, 0 disagree, 0 filled",
                                      "date: 10 agree, 40 disagree, 0 filled"]
-    assert alarm(counts) == ("the site's markup may have changed: date disagrees with the listing"
-                             " on 40 of 50 speeches")
+    assert alarms(counts) == ["the site's markup may have changed: date disagrees with the listing"
+                              " on 40 of 50 speeches"]
 
 
 def test_no_alarm_at_or_under_the_share():
     outcomes = [outcome(page(), [{"source": "api", "date": "2021-12-07" if i else "2021-12-01"}])
                 for i in range(10)]
     assert tally(outcomes)["date"]["disagree"] == 1
-    assert alarm(tally(outcomes)) is None  # 1 of 10 is not more than 10%
-    assert alarm(tally(outcomes), share=0.05) is not None
+    assert alarms(tally(outcomes)) == []  # 1 of 10 is not more than 10%
+    assert len(alarms(tally(outcomes), share=0.05)) == 1
 
 
 def test_alarm_for_fields_filled_from_a_witness():
     outcomes = [outcome(page(date=None), [{"source": "api", "date": "2021-12-07"}])
                 for _ in range(4)]
-    assert alarm(tally(outcomes)) == ("the site's markup may have changed: date was missing,"
-                                      " filled from the api on 4 of 4 speeches")
+    assert alarms(tally(outcomes)) == ["the site's markup may have changed: date was missing"
+                                       " and filled from the api on 4 of 4 speeches"]
 
 
 # ------------------------------------------------------------------ the replica's altered markup
@@ -201,7 +201,7 @@ def test_replica_pages_agree_with_their_api_witness_on_every_field():
     for field in ("title", "date", "components", "location"):
         entry = counts[field]
         assert entry["agree"] == entry["witnessed"] > 0, (field, entry)
-    assert alarm(counts) is None
+    assert alarms(counts) == []
 
 
 def test_altered_markup_is_caught_by_the_witness():
@@ -209,7 +209,7 @@ def test_altered_markup_is_caught_by_the_witness():
         counts = _check_site(replica)
     assert counts["date"]["disagree"] == counts["date"]["witnessed"]
     assert counts["title"]["agree"] == counts["title"]["witnessed"]
-    line = alarm(counts)
+    [line] = alarms(counts)
     assert line.startswith("the site's markup may have changed: date disagrees with the api on ")
 
 

@@ -22,7 +22,8 @@ location; `paragraphs` and the other fields are never filled. How values are com
   normalisation. A two-letter country code is compared only when the page shows one.
 
 Pure: no Scrapy, no I/O. Crawls keep the witnesses with the fetch and count the
-agreement per field (`tally`); `alarm` says when the site's markup may have changed.
+agreement per field (`tally`); `alarms` says when the site's markup may have changed
+(the crawl's health and any tally use it: one rule, one threshold, `ALARM_SHARE`).
 """
 
 from __future__ import annotations
@@ -188,14 +189,17 @@ def tally(outcomes: Iterable[tuple[dict, list[str]]]) -> dict:
     for agreement, warnings in outcomes:
         for field, status in agreement.items():
             entry = counts.setdefault(field, {s: 0 for s in (*STATUSES, "unreadable")}
-                                      | {"witnessed": 0, "by_source": {}})
+                                      | {"witnessed": 0, "by_source": {}, "sources": {}})
             entry[status] += 1
             entry["witnessed"] += 1
         for warning in warnings:
             m = _WITNESS_WARNING.match(warning)
             if m and m.group(1) in counts:
-                by = counts[m.group(1)]["by_source"]
-                by[m.group(3)] = by.get(m.group(3), 0) + 1
+                entry, source = counts[m.group(1)], m.group(3)
+                entry["by_source"][source] = entry["by_source"].get(source, 0) + 1
+                verdict = "disagree" if m.group(2) == "disagrees" else "filled"
+                by = entry["sources"].setdefault(verdict, {})
+                by[source] = by.get(source, 0) + 1
     return counts
 
 
@@ -207,18 +211,21 @@ def summary_lines(counts: dict) -> list[str]:
     ]
 
 
-def alarm(counts: dict, share: float = ALARM_SHARE) -> str | None:
-    """One line when a field disagrees with, or had to be filled from, its witness on
-    more than `share` of the speeches witnessed for it; else None."""
-    for field in FIELDS:
-        entry = counts.get(field)
-        if not entry or not entry["witnessed"]:
-            continue
-        bad = entry["disagree"] + entry["filled"]
-        if bad / entry["witnessed"] > share:
-            source = max(entry["by_source"], key=entry["by_source"].get, default="its witness")
-            verb = "disagrees with" if entry["disagree"] >= entry["filled"] else "was missing, filled from"
-            source = source if source == "its witness" else f"the {source}"
-            return (f"the site's markup may have changed: {field} {verb} {source}"
-                    f" on {bad} of {entry['witnessed']} speeches")
-    return None
+def alarms(counts: dict, share: float = ALARM_SHARE) -> list[str]:
+    """The one witness alarm, of a crawl and of any tally: a line for each field and
+    verdict ("disagree", "filled") past `share` of the speeches whose page and witness
+    both gave a readable value, naming the source most often behind it. `counts`: per
+    field, {"agree": n, "disagree": n, "filled": n, "sources": {verdict: {source: n}}}."""
+    found = []
+    for field in sorted(counts, key=lambda f: (FIELDS.index(f) if f in FIELDS else len(FIELDS), f)):
+        entry = counts[field]
+        seen = sum(entry.get(v, 0) for v in STATUSES)
+        for verdict in ("disagree", "filled"):
+            if seen and entry.get(verdict, 0) / seen > share:
+                by = entry.get("sources", {}).get(verdict) or {"witness": 0}
+                source = max(by, key=by.get)
+                what = (f"disagrees with the {source}" if verdict == "disagree"
+                        else f"was missing and filled from the {source}")
+                found.append(f"the site's markup may have changed: {field} {what} on"
+                             f" {entry[verdict]} of {seen} speeches")
+    return found

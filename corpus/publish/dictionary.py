@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 
-from corpus.outcomes import Outcome
+from corpus.outcomes import FETCH_OUTCOMES
 from corpus.record import CONTENT_FIELDS, FIELD, RECORD_FIELDS
 
 
@@ -75,7 +75,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "request_url": "URL requested, when it differs (redirects)",
         "speech_id": "speech the outcome applies to (canonical id); null for discovery",
         "status": "HTTP status (null for a network error)",
-        "outcome": "; ".join(f"{o.value}: {o.description}" for o in Outcome),
+        "outcome": "; ".join(f"{o.value}: {o.description}" for o in FETCH_OUTCOMES),
         "reason": "why: the error, 'HTTP 404', 'soft 404: ...', 'same raw page', ...",
         "warnings": "JSON array of extraction warnings ('kind: detail')",
         "etag": "ETag response header",

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from corpus.errors import UserError
+from corpus.outcomes import Outcome
 from corpus.store import Corpus, PageResult
 from corpus.urls import DEFAULT_BASE_URL, is_justice_host
 
@@ -95,11 +96,11 @@ def import_pages(corpus: Corpus, files: list[Path], url_map: dict[str, str], cra
         try:
             body = path.read_bytes()
         except OSError as exc:
-            result = PageResult("unreadable", reason=exc.strerror or str(exc))
+            result = PageResult(Outcome.UNREADABLE, reason=exc.strerror or str(exc))
         else:
             url = page_url(body, path, url_map)
             if url is None:
-                result = PageResult("no_url", reason="no canonical link and not in --url-map")
+                result = PageResult(Outcome.NO_URL, reason="no canonical link and not in --url-map")
             else:
                 result = corpus.record(url, 200, {}, body, crawl_id)
         counts[result.outcome] += 1

@@ -44,9 +44,11 @@ def import_pages_command(db_path, paths, url_map, verbose):
         files.remove(path)
         click.echo(f"{path}: rejected: {rejected[os.path.realpath(path)]}", err=True)
 
+    from corpus.outcomes import IMPORT_PROBLEMS
+
     def report(path, result):
         nonlocal problems
-        if result.outcome in ("failed", "skipped", "no_url", "unreadable"):
+        if result.outcome in IMPORT_PROBLEMS:
             problems += 1
             click.echo(f"{path}: {result.outcome}: {result.reason}", err=True)
         elif verbose:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+from corpus.extract.witness import ALARM_SHARE, alarms
 from corpus.outcomes import SPEECH_OUTCOMES, Outcome
 from scraper.crawl.failures import BLOCK_STATUSES
 
@@ -25,32 +26,22 @@ def blocked(stats: dict) -> str | None:
     return None
 
 
-def witness_alarms(stats: dict, alarm: float) -> list[str]:
-    """"the site's markup may have changed: date disagrees with the listing on 40 of 50
-    speeches" for each field past the alarm share."""
-    found = []
-    fields = sorted({k.split("/")[1] for k in stats if k.startswith("witness/")})
-    for name in fields:
-        verdicts = {v: stats.get(f"witness/{name}/{v}", 0) for v in ("agree", "disagree", "filled")}
-        seen = sum(verdicts.values())
-        for verdict in ("disagree", "filled"):
-            if seen and verdicts[verdict] / seen > alarm:
-                source = _top_source(stats, name, verdict)
-                what = (f"disagrees with the {source}" if verdict == "disagree"
-                        else f"was missing and filled from the {source}")
-                found.append(f"the site's markup may have changed: {name} {what} on"
-                             f" {verdicts[verdict]} of {seen} speeches")
-    return found
-
-
-def _top_source(stats: dict, name: str, verdict: str) -> str:
-    prefix = f"witness_source/{name}/{verdict}/"
-    counts = {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)}
-    return max(counts, key=counts.get) if counts else "witness"
+def witness_alarms(stats: dict, share: float = ALARM_SHARE) -> list[str]:
+    """The witness alarm (corpus.extract.witness.alarms) over a crawl's stats:
+    witness/<field>/<verdict> counts and witness_source/<field>/<verdict>/<source>."""
+    counts: dict = {}
+    for key, value in stats.items():
+        parts = key.split("/")
+        if parts[0] == "witness" and len(parts) == 3:
+            counts.setdefault(parts[1], {"sources": {}})[parts[2]] = value
+        elif parts[0] == "witness_source" and len(parts) == 4:
+            entry = counts.setdefault(parts[1], {"sources": {}})
+            entry["sources"].setdefault(parts[2], {})[parts[3]] = value
+    return alarms(counts, share)
 
 
 def health(stats: dict, problems: list[str], max_failures: float,
-           alarm: float = 0.10) -> tuple[int, list[str]]:
+           alarm: float = ALARM_SHARE) -> tuple[int, list[str]]:
     block = blocked(stats)
     if block:
         return 3, [block]  # one line says it all; the failures below are its symptoms

@@ -4,6 +4,7 @@ The CLI builds Settings from this module explicitly (DESIGN Decision 8), then ap
 options on top; `get_project_settings()` would lose them when run outside the repo.
 """
 
+from corpus.extract.witness import ALARM_SHARE
 from scraper.crawl import defaults
 
 BOT_NAME = "doj-speeches"
@@ -27,7 +28,7 @@ JUSTICE_MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # uncompressed, gzip included
 JUSTICE_MAX_SITEMAP_URLS = 50_000  # the sitemap protocol's own limit
 JUSTICE_MAX_ROBOTS_BYTES = 500 * 1024
 JUSTICE_ROBOTS_DEADLINE = 60.0  # seconds for the whole robots.txt, however it trickles
-JUSTICE_WITNESS_ALARM = 0.10  # share of witnessed speeches disagreeing on a field: unhealthy
+JUSTICE_WITNESS_ALARM = ALARM_SHARE  # share of witnessed speeches disagreeing on a field: unhealthy
 CORPUS_DB = "corpus.db"
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from corpus.outcomes import PROBLEM_OUTCOMES, Outcome
+from corpus.outcomes import FETCH_OUTCOMES, PROBLEM_OUTCOMES, Outcome
 
 # Column labels where the outcome's own name reads badly in a narrow table.
 LABELS = {Outcome.NOT_MODIFIED: "304", Outcome.SKIPPED: "not a speech"}
 # Every outcome of a page fetch; discovery fetches (robots.txt, sitemaps...) are not pages.
-OUTCOME_COLUMNS = tuple((o.value, LABELS.get(o, o.value)) for o in Outcome
+OUTCOME_COLUMNS = tuple((o.value, LABELS.get(o, o.value)) for o in FETCH_OUTCOMES
                         if o is not Outcome.DISCOVERY)
 PROBLEM_LABELS = tuple(LABELS.get(o, o.value) for o in PROBLEM_OUTCOMES)
 NOTE_ITEMS = 5  # lines per stats list in the runs table; a --crawl report shows them all
