@@ -23,11 +23,12 @@ from urllib.parse import urlencode, urlsplit
 
 from corpus.moments import format_moment
 from corpus.urls import canonical_id
+from scraper.crawl import defaults
 from scraper.discovery.parsers import (ARCHIVE_INDEX, Entry, is_speech_url, parse_archive_index,
                                parse_listing, parse_sitemap)
 
-DEFAULT_WAYBACK_URL = "https://web.archive.org"
-WAYBACK_DELAY = 2.0  # seconds between two requests to the archive (a floor)
+DEFAULT_WAYBACK_URL = defaults.WAYBACK_URL
+WAYBACK_DELAY = defaults.WAYBACK_DELAY
 MAX_ROWS = 10_000  # CDX rows read per query; past it, a warning
 CDX_FIELDS = ("timestamp", "original", "statuscode", "digest", "mimetype")
 # The site's hosts as the archive files them. The CDX server folds scheme and a leading

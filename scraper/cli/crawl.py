@@ -8,7 +8,8 @@ import logging
 import click
 
 from scraper.cli.options import db_option, env_option
-from scraper.crawl.run import SOURCES
+from scraper.crawl import defaults
+from scraper.crawl.defaults import SOURCES
 
 
 def _date(ctx, param, value):
@@ -44,20 +45,20 @@ class _Quiet:
 
 def crawl_options(func):
     @db_option
-    @env_option("--base-url", type=HttpUrl(), default="https://www.justice.gov",
+    @env_option("--base-url", type=HttpUrl(), default=defaults.BASE_URL,
                 show_default=True, envvar="JUSTICE_BASE_URL",
                 help="Site to crawl (a mirror, the local replica).")
-    @env_option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+    @env_option("--delay", type=click.FloatRange(min=0), default=defaults.DELAY, show_default=True,
                 envvar="JUSTICE_DELAY",
                 help="Seconds between two requests (the larger of it and Crawl-delay wins).")
     @env_option("--contact", default="", envvar="JUSTICE_CONTACT",
                 help="E-mail or URL put in the User-Agent so the site can reach you.")
     @click.option("--ignore-robots", is_flag=True,
                   help="Ignore robots.txt (only for a mirror you own).")
-    @click.option("--max-failures", type=click.FloatRange(0, 1), default=0.02, show_default=True,
+    @click.option("--max-failures", type=click.FloatRange(0, 1), default=defaults.MAX_FAILURES, show_default=True,
                   help="Share of failed speech pages that makes the run unhealthy (exit 3).")
-    @click.option("--backoff", "backoff_base", type=click.FloatRange(min=0), default=2.0,
-                  show_default=True,
+    @click.option("--backoff", "backoff_base", type=click.FloatRange(min=0),
+                  default=defaults.BACKOFF_BASE, show_default=True,
                   help="Seconds of the first back-off after a 5xx or network error"
                        " (doubles each retry; a Retry-After header wins).")
     @click.option("--progress/--no-progress", default=None,
@@ -113,7 +114,7 @@ def _write_feed(db_path: str, path: str) -> None:
 @crawl_options
 @click.option("--feed", type=click.Path(dir_okay=False),
               help="Refresh this Atom feed of added, changed and gone speeches after the run.")
-@click.option("--known-run", type=click.IntRange(min=1), default=5, show_default=True,
+@click.option("--known-run", type=click.IntRange(min=1), default=defaults.KNOWN_RUN, show_default=True,
               help="A listing stops after this many known speeches in a row.")
 @click.option("--component-listing", "component_listings", multiple=True,
               help="Also read this component listing's first page (e.g. /civil/speeches).")
@@ -143,10 +144,10 @@ def crawl_command(**kwargs):
                    " speeches removed before the first crawl (on its own).")
 @click.option("--resume", is_flag=True,
               help="Continue the last unfinished backfill, with its arguments.")
-@env_option("--wayback-url", type=HttpUrl(), default="https://web.archive.org",
+@env_option("--wayback-url", type=HttpUrl(), default=defaults.WAYBACK_URL,
             show_default=True, envvar="JUSTICE_WAYBACK_URL",
             help="The Internet Archive (or a local Wayback) for --source wayback.")
-@env_option("--wayback-delay", type=click.FloatRange(min=0), default=2.0, show_default=True,
+@env_option("--wayback-delay", type=click.FloatRange(min=0), default=defaults.WAYBACK_DELAY, show_default=True,
             envvar="JUSTICE_WAYBACK_DELAY",
             help="Seconds between two requests to the archive (--source wayback).")
 def backfill_command(**kwargs):

@@ -21,6 +21,7 @@ from urllib.parse import quote, urlsplit
 import click
 
 from scraper.cli.options import db_option
+from scraper.crawl import defaults
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 # Runs that bring no page of their own (they re-read what the corpus holds).
@@ -112,7 +113,7 @@ def _close(db_path: str, report_path: str) -> None:
         write_report(build_report(corpus), report_path)
         examples = demo_examples(corpus)
     run = command_prefix()
-    db = "" if db_path == "corpus.db" else f" --db {shlex.quote(db_path)}"
+    db = "" if db_path == defaults.DB_PATH else f" --db {shlex.quote(db_path)}"
     click.echo(f"\nreport: {report_path}  (open it in a browser)")
     click.echo(f"corpus: {db_path}  try:")
     for args in examples:

@@ -16,6 +16,7 @@ import click
 from click.core import ParameterSource
 
 from corpus.errors import CorpusError
+from scraper.crawl import defaults
 
 OUTPUT_FORMATS = ("table", "json", "csv")
 LIST_SEPARATOR = "; "  # how CSV output joins a list (as the CSV export does)
@@ -55,7 +56,7 @@ def env_option(*decls, **kwargs):
 db_option = env_option(
     "--db",
     "db_path",
-    default="corpus.db",
+    default=defaults.DB_PATH,
     show_default=True,
     envvar="CORPUS_DB",
     type=click.Path(dir_okay=False),

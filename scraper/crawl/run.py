@@ -17,7 +17,6 @@ from scraper.crawl import defaults
 from scraper.crawl.defaults import SOURCES, user_agent
 from scraper.crawl.health import format_summary, health, summary
 from scraper.crawl.robots import check_speech_paths, fetch_robots
-from scraper.archive.cdx import DEFAULT_WAYBACK_URL as WAYBACK_URL, WAYBACK_DELAY
 
 logger = logging.getLogger("scraper.crawl.run")
 
@@ -28,7 +27,7 @@ INTERRUPTED = 130  # the shell's code for a run stopped by Ctrl-C
 @dataclass
 class CrawlOptions:
     mode: str  # "crawl" | "backfill"
-    db_path: str = "corpus.db"
+    db_path: str = defaults.DB_PATH
     base_url: str = defaults.BASE_URL
     delay: float = defaults.DELAY
     contact: str = ""
@@ -44,8 +43,8 @@ class CrawlOptions:
     verbose: bool = False
     backoff_base: float = defaults.BACKOFF_BASE
     max_retry_after: float = defaults.MAX_RETRY_AFTER
-    wayback_url: str = WAYBACK_URL  # backfill --source wayback: the Internet Archive
-    wayback_delay: float = WAYBACK_DELAY
+    wayback_url: str = defaults.WAYBACK_URL  # backfill --source wayback: the Internet Archive
+    wayback_delay: float = defaults.WAYBACK_DELAY
 
     # How this process shows itself: not part of what the run is, so not stored.
     LOCAL = ("mode", "db_path", "resume", "progress", "verbose")

@@ -29,7 +29,7 @@ JUSTICE_MAX_SITEMAP_URLS = 50_000  # the sitemap protocol's own limit
 JUSTICE_MAX_ROBOTS_BYTES = 500 * 1024
 JUSTICE_ROBOTS_DEADLINE = 60.0  # seconds for the whole robots.txt, however it trickles
 JUSTICE_WITNESS_ALARM = ALARM_SHARE  # share of witnessed speeches disagreeing on a field: unhealthy
-CORPUS_DB = "corpus.db"
+CORPUS_DB = defaults.DB_PATH
 
 
 # robots.txt is fetched and applied by our own middleware (Crawl-delay included), so
