@@ -34,6 +34,19 @@ _UTF16 = {
 _NOT_GUESSED = ["utf-16", "utf-16le", "utf-16be", "utf-16-le", "utf-16-be"]
 
 
+def header_charset(headers: dict) -> str | None:
+    """The charset label a response's Content-Type header declares (any case of the
+    header name), as stated: `fetches.encoding` keeps the label the server sent, and
+    `decode` resolves it (w3lib's http_content_type_encoding would already turn
+    ISO-8859-1 into cp1252 and drop a label it does not know)."""
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    for part in (content_type or "").split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
+
+
 def _guess(data: bytes) -> str:
     try:
         data.decode("utf-8")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 
+from corpus.extract.decode import header_charset
 from corpus.store.captures import record_archive_speech, record_capture
 from corpus.errors import NotASpeech
 from corpus.outcomes import Outcome
@@ -24,14 +25,6 @@ KEPT = ("new", "earlier")  # record_capture's outcomes that add a row
 
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _charset(headers: dict) -> str | None:
-    for part in (headers.get("content-type") or "").split(";")[1:]:
-        name, _, value = part.strip().partition("=")
-        if name.strip().lower() == "charset" and value.strip():
-            return value.strip().strip("\"'")
-    return None
 
 
 def log_archive_fetch(corpus, crawl_id, url: str, status: int | None, outcome: str,
@@ -81,7 +74,7 @@ def _capture(corpus, m, crawl_id: int) -> tuple[str, str | None, list[str]]:
         log(Outcome.FAILED, why)
         return Outcome.FAILED, why, []
     try:
-        speech = corpus._extract(m.body, m.url, _charset(headers))
+        speech = corpus._extract(m.body, m.url, header_charset(headers))
     except NotASpeech as exc:
         why = f"not a speech page ({exc or 'no speech found'})"
         log(Outcome.SKIPPED, why)

@@ -8,6 +8,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from corpus.extract.decode import header_charset
 from corpus.errors import ExtractError, NotASpeech
 from corpus.outcomes import READ_OUTCOMES, Outcome
 from corpus.extract.soft404 import says_not_found
@@ -42,15 +43,6 @@ def _norm_headers(headers) -> dict[str, str]:
             value = value.decode("latin-1")
         out[str(key).lower()] = str(value)
     return dict(sorted(out.items()))
-
-
-def _charset(content_type: str | None) -> str | None:
-    for part in (content_type or "").split(";")[1:]:
-        name, _, value = part.strip().partition("=")
-        if name.strip().lower() == "charset" and value.strip():
-            return value.strip().strip("\"'")
-    return None
-
 
 
 class PageWrites:
@@ -92,7 +84,7 @@ class PageWrites:
                 self._log(fetch, Outcome.FAILED, target, self._now(), reason=f"HTTP {status}")
             return PageResult(Outcome.FAILED, target, reason=f"HTTP {status}")
         result = self._record_body(url, sid, target, body, fetch, crawl_id,
-                                   encoding or _charset(headers.get("content-type")), witnesses)
+                                   encoding or header_charset(headers), witnesses)
         if target != sid and result.outcome in READ_OUTCOMES:
             return self._moved(target, sid, fetch)
         if result.outcome in READ_OUTCOMES:

@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from protego import Protego
 
+from corpus.extract.decode import header_charset
 from corpus.errors import ExtractError
 from corpus.extract import extract
 from corpus.urls import canonical_id
@@ -265,12 +266,6 @@ def _archive(fetcher: Fetcher, found: dict, per_generation: int, sources: list[d
 # ---------------------------------------------------------------- samples
 
 
-def _charset(headers: dict) -> str | None:
-    content_type = headers.get("Content-Type") or headers.get("content-type") or ""
-    match = re.search(r"charset=[\"']?([\w.:-]+)", content_type, re.I)
-    return match.group(1) if match else None
-
-
 def sample_one(fetcher: Fetcher, candidate: Candidate) -> Sample | None:
     """Fetch, extract and hear the witnesses of one speech; None if robots forbids it."""
     page = fetcher.get(candidate.url, "speech")
@@ -281,7 +276,7 @@ def sample_one(fetcher: Fetcher, candidate: Candidate) -> Sample | None:
         sample.error = page.reason or f"HTTP {page.status}"
         return sample
     try:
-        speech = extract(page.body, page.url, encoding=_charset(page.headers))
+        speech = extract(page.body, page.url, encoding=header_charset(page.headers))
     except ExtractError as exc:
         sample.error = f"extraction: {exc}"
         return sample
