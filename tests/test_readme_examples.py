@@ -164,7 +164,26 @@ def run_example(line: str, session: Session):
         assert "resuming backfill #" in out, out
     if target:
         (session.folder / target).write_text(out, encoding="utf-8")
+    if proc.returncode == 0:
+        assert_does_what_it_says(args, out, session.folder)
     return proc.returncode, out + proc.stderr.decode("utf-8", "replace")
+
+
+def assert_does_what_it_says(args: list[str], out: str, folder: Path) -> None:
+    """More than "exit 0 and some output": what the example's own words promise."""
+    if "--out" in args:  # a file or a folder, written and not empty
+        written = folder / args[args.index("--out") + 1]
+        assert written.exists(), args
+        assert (any(written.iterdir()) if written.is_dir() else written.stat().st_size > 0), args
+    if "--format" in args and args[args.index("--format") + 1] == "json" and "--out" not in args:
+        json.loads(out)  # --format json for scripts: one JSON document
+    if args[0] in ("crawl", "backfill") and "--resume" not in args:
+        assert re.search(r"(crawl|backfill) #\d+ healthy", out), (args, out[-300:])
+    if args[0] == "search" and "--format" not in args:
+        assert re.search(r"^(\d+ of )?\d+ match(es)?$", out, re.M), (args, out[-300:])
+        assert "«" in out, (args, out[-300:])  # the words found, marked in a snippet
+    if args[0] == "history":
+        assert "version" in out.lower(), (args, out[-300:])
 
 
 def start_replica(args: list[str], session: Session):
