@@ -22,7 +22,7 @@ from scraper.cli.options import corpus_errors, open_corpus
 @click.option("--version", "version", help="Release version [default: the as-of date, or"
                                            " today's UTC date].")
 @click.option("--format", "fmt", type=click.Choice(["parquet", "jsonl", "csv"]),
-              default="parquet", show_default=True)
+              default="parquet", show_default=True, help="Format of the release's tables.")
 @click.option("--title", envvar="DOJ_RELEASE_TITLE", help="Dataset title (DOJ_RELEASE_TITLE).")
 @click.option("--author", "authors", multiple=True,
               help="An author, 'Family, Given' or an organisation; repeatable"

@@ -15,7 +15,7 @@ FAULT_PATHS = "speech,listing,api,feed,sitemap,archive_index"
               help="Number of synthetic speeches (2001-2025, all three site generations).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port on the host; 0 picks a free one.")
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same site.")
 @click.option("--crawl-delay", type=float, default=None, help="Add 'Crawl-delay: N' to robots.txt.")
 @click.option("--disallow", multiple=True, metavar="PATH", help="Extra 'Disallow:' line (repeatable).")
@@ -36,9 +36,11 @@ FAULT_PATHS = "speech,listing,api,feed,sitemap,archive_index"
               help="A URL fails at most this many times.")
 @click.option("--retry-after", default=1.0, show_default=True, type=float, help="Retry-After of 429/503, seconds.")
 @click.option("--retry-after-form", type=click.Choice(["seconds", "date", "mixed"]), default="seconds",
-              show_default=True)
-@click.option("--slow-seconds", default=1.0, show_default=True, type=float)
-@click.option("--fault-seed", default=0, show_default=True, type=int)
+              show_default=True, help="Retry-After as seconds, an HTTP date, or both in turn.")
+@click.option("--slow-seconds", default=1.0, show_default=True, type=float,
+              help="How long a `slow` fault stalls its answer.")
+@click.option("--fault-seed", default=0, show_default=True, type=int,
+              help="Seed of which requests fail (same seed, same faults).")
 @click.option("--markup", type=click.Choice(["standard", "altered"]), default="standard", show_default=True,
               help="'altered': speech pages whose date slot shows another date (tests the witness alarm).")
 @click.option("--log/--no-log", "log_requests", default=False, help="Print every request on stderr.")

@@ -201,7 +201,7 @@ def check_command(db_path, fmt):
 @click.command("export")
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "warc"]),
-              required=True)
+              required=True, help="Data file format (warc: the raw pages, not the records).")
 @click.option("--out", "out_dir", required=True, type=click.Path(),
               help="Folder for the data file and manifest.json.")
 @click.option("--as-of", help="The corpus as it was then: YYYY-MM-DD (end of day, UTC) "
