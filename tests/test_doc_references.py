@@ -2,8 +2,8 @@
 
 Every reference to a docs/*.md file, in code, docs, README and the release card, names a
 file that exists and, with an #anchor, a heading of that file (GitHub's slugs); every
-repository path written in backticks in README.md and docs/*.md exists; and no text
-points at a design document outside the repository.
+repository path written in README.md, docs/*.md or a comment (`corpus/store/raw.py`,
+scripts/bench.py) exists; and no text points at a design document outside the repository.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ SKIPPED_DIRS = {"__pycache__", ".venv", "fixtures", ".git"}  # fixtures: saved w
 REFERENCE = re.compile(r"docs/([\w.-]+?\.md)((?:#[\w-]+)?(?:, #[\w-]+)*)")
 # A Markdown link to a file beside it and/or an anchor: [D2](design.md#d2-lock), [x](#x)
 LINK = re.compile(r"\]\(([\w./-]*\.md)?(?:#([\w-]+))?\)")
-BACKTICKED = re.compile(r"`([^`\s]+)`")
+# A path inside the repository: one of its top folders, then the rest of the path (a
+# `*` or `{a,b}` read as the shell would), not the tail of some other path.
+REPO_PATH = re.compile(r"(?<![\w/.])((?:corpus|scraper|scripts|tests|docs|\.ci)/[\w./*{},-]*[\w*}])")
 # Documents that are not in the repository, and the old way of citing them by number.
 OUTSIDE = re.compile("|".join([r"DESIGN\.md", r"DESIGN Decision", r"\.\./shared",
                                "notes" + r"/scrapy", r"\bDecisions? \d"]))
@@ -87,18 +89,14 @@ def broken_links(markdown: str, path: Path) -> list[str]:
     return broken
 
 
-def missing_paths(markdown: str, root: Path = ROOT) -> list[str]:
-    """Backticked repository paths (first part a folder of the repository) that do not
-    exist; `*` and `{a,b}` are read as the shell would."""
+def missing_paths(text: str, root: Path = ROOT) -> list[str]:
+    """The repository paths a text names that do not exist."""
     missing = []
-    for m in BACKTICKED.finditer(markdown):
-        path = m.group(1).split("#")[0].rstrip("/.,:")  # anchors: broken_references
-        first = path.split("/")[0]
-        if "/" not in path or first in ("", ".", "..") or not (root / first).is_dir():
-            continue
-        for one in _braces(path):
+    for m in REPO_PATH.finditer(text):
+        for one in _braces(m.group(1)):
             if not (any(root.glob(one)) if "*" in one else (root / one).exists()):
                 missing.append(m.group(1))
+                break
     return missing
 
 
@@ -120,9 +118,10 @@ def problems(root: Path = ROOT, skip: Path | None = None) -> list[str]:
         found += [f"{name}: {why}" for why in broken_references(text, root)]
         found += [f"{name}: names {m.group(0)!r}, which is outside the repository"
                   for m in OUTSIDE.finditer(text)]
-        if path.suffix == ".md" and (path.parent == root / "docs" or path == root / "README.md"):
+        found += [f"{name}: {p} does not exist" for p in missing_paths(text, root)
+                  if not REFERENCE.fullmatch(p)]  # a docs/*.md reference: said above
+        if path.suffix == ".md":
             found += [f"{name}: {why}" for why in broken_links(text, path)]
-            found += [f"{name}: `{p}` does not exist" for p in missing_paths(text, root)]
     return found
 
 
@@ -173,7 +172,7 @@ def test_the_checker_finds_what_is_broken(tmp_path):
         "# Design\n## D1 Exit codes\nSee [D1](#d1-exit-codes), [D2](#d2-lock), [x](gone.md).\n"
         "`corpus/real.py`, `corpus/gone.py`, `corpus/{real,lost}.py`\n", encoding="utf-8")
     (tmp_path / "corpus" / "errors.py").write_text(
-        '"""Exit codes: docs/design.md#d1-exit-codes; docs/design.md#d1-exit-code; docs/design.md#d1-exit-codes, #d2;'
+        '"""Exit codes (corpus/real.py, scraper/old.py): docs/design.md#d1-exit-codes; docs/design.md#d1-exit-code; docs/design.md#d1-exit-codes, #d2;'
         ' docs/missing.md; ' + "DESIGN" + '.md Decision 1."""\n', encoding="utf-8")
     found = problems(tmp_path)
     assert sorted(found) == sorted([
@@ -184,6 +183,7 @@ def test_the_checker_finds_what_is_broken(tmp_path):
         "corpus/errors.py: names 'Decision 1', which is outside the repository",
         "docs/design.md: link (#d2-lock): no heading #d2-lock",
         "docs/design.md: link (gone.md): no such file",
-        "docs/design.md: `corpus/gone.py` does not exist",
-        "docs/design.md: `corpus/{real,lost}.py` does not exist",
+        "corpus/errors.py: scraper/old.py does not exist",
+        "docs/design.md: corpus/gone.py does not exist",
+        "docs/design.md: corpus/{real,lost}.py does not exist",
     ])

@@ -2,7 +2,7 @@
 
 Functions over a sqlite3 connection, so the writer process (or any caller) runs them
 inside its own transaction; none of them commits. `migrate_captures` is a migration for
-corpus/schema.py's MIGRATIONS.
+corpus/store/migrations.py's MIGRATIONS.
 
 - `captures`: one row per distinct content of a speech in the Internet Archive's
   history, at its capture time. Never renumbers `speech_versions`.
