@@ -1,4 +1,4 @@
-"""Errors that carry the exit code of DESIGN.md's Decision 1.
+"""Errors that carry the exit codes of docs/design.md#d1-exit-codes.
 
 The CLI turns any CorpusError into one line on stderr and this exit code.
 """

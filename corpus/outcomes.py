@@ -1,4 +1,4 @@
-"""What happened to one fetch: the one vocabulary of `fetches.outcome` (DESIGN Decision 12).
+"""What happened to one fetch: the one vocabulary of `fetches.outcome` (docs/design.md#d12-outcomes).
 
 Counters, SQL filters, progress lines, summaries and the report all derive their lists
 from `Outcome`, so a new outcome is one line here plus its description.

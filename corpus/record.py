@@ -41,7 +41,7 @@ FIELDS: tuple[Field, ...] = (
           in_speeches=False),
 )
 FIELD = {f.name: f for f in FIELDS}
-# The fields whose change makes a new version (DESIGN.md, "content_hash").
+# The fields whose change makes a new version (docs/design.md#content-hash).
 CONTENT_FIELDS = tuple(f.name for f in FIELDS if f.content)
 LIST_FIELDS = tuple(f.name for f in FIELDS if f.kind == "list")
 # Record columns of both `speeches` and `speech_versions` (paragraphs: versions only).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The scheduled crawl, for cron or a systemd timer. Exit codes (DESIGN.md Decision 1):
+# The scheduled crawl, for cron or a systemd timer. Exit codes (docs/design.md#d1-exit-codes):
 #   0 healthy; 3 unhealthy (a listing/sitemap yielded nothing, or too many pages failed:
 #   look at the log); 75 another crawl still holds the database (this run is skipped,
 #   which is fine for a schedule); 2 bad usage; 1 unexpected.

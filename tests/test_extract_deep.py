@@ -1,5 +1,5 @@
 """Markup nested past libxml2's depth limit keeps its text, paragraph by paragraph
-(DESIGN Decision 5), or the `deep-markup:` warning says how much text was lost."""
+(docs/design.md#d5-deep-markup), or the `deep-markup:` warning says how much text was lost."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""Decoding as browsers do: BOM, HTTP charset, meta charset, then a guess (Decision 4)."""
+"""Decoding as browsers do: BOM, HTTP charset, meta charset, then a guess (docs/design.md#d4-encoding)."""
 
 import pytest
 

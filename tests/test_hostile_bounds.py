@@ -1,4 +1,4 @@
-"""Issue 14, "Bounded work, whatever the site sends" (DESIGN Decision 13): sitemaps over
+"""Issue 14, "Bounded work, whatever the site sends" (docs/design.md#d13-bounds): sitemaps over
 50,000 URLs or 50 MB, .xml.gz sitemaps and a gzip bomb, an API whose `count` lies or whose
 pages repeat, a robots.txt that drips, Crawl-delay above AutoThrottle's cap, and
 `extract` on an endless input. Past a bound: a failed fetch or a warning, never a hang."""

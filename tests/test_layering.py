@@ -1,4 +1,4 @@
-"""The layering of the house (docs/design.md, "The house"), checked on the source itself:
+"""The layering of the house (docs/design.md#layering-rules), checked on the source itself:
 `corpus` never imports `scraper` or Scrapy, only the `replica` and `demo` commands import
 the replica, and no two modules import each other in a cycle. Every import counts, the
 ones inside functions too (a late import is still a dependency); only imports under

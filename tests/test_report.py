@@ -2,7 +2,7 @@
 
 The corpus is built through the real store API from the real speech pages of
 tests/fixtures/eval, with edited copies to make later versions. The browser test runs
-Debian's Chromium (DESIGN.md Decision 9): it never skips; without /usr/bin/chromium it
+Debian's Chromium (docs/design.md#d9-browser-tests): it never skips; without /usr/bin/chromium it
 fails and says how to install it.
 """
 
@@ -431,7 +431,7 @@ def test_write_report_replaces_atomically(tmp_path):
 def _chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's Chromium with"
-                    " `apt-get install -y chromium` (DESIGN.md Decision 9; .ci/run does it)")
+                    " `apt-get install -y chromium` (docs/design.md#d9-browser-tests; .ci/run does it)")
     return subprocess.run(
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
          "--no-first-run", "--disable-background-networking", "--disable-component-update",

@@ -1,7 +1,7 @@
 """Attachments of a speech: finding them on its page, and the text of a PDF.
 
 Pure functions (no network, no Scrapy): the crawler fetches what `find_attachments`
-and `api_attachments` return, and stores `pdf_text` of the bytes (DESIGN.md Decision 15).
+and `api_attachments` return, and stores `pdf_text` of the bytes (docs/design.md#d15-attachments).
 
 PDF text comes from pdfminer.six, chosen by measurement (scripts/bench_pdf.py,
 docs/benchmarks.md): on generated PDFs with known text it is the only library tried that
@@ -24,7 +24,7 @@ import lxml.html
 from corpus.urls import is_justice_host
 
 MAX_PAGES = 300
-MAX_BYTES = 20 * 1024 * 1024  # the page bound of DESIGN.md Decision 13
+MAX_BYTES = 20 * 1024 * 1024  # the page bound of docs/design.md#d13-bounds
 
 # Page furniture, not text: a lone page number, "Page 2 of 9", "- 3 -".
 _FURNITURE = re.compile(r"^(?:page\s+)?[-\u2013 ]*\d{1,4}[-\u2013 ]*(?:of\s+\d{1,4})?$", re.I)

@@ -4,7 +4,7 @@ A selector table maps a field to an ordered list of (name, xpath) rules; an xpat
 starts with "." is relative to the speech's article element. The first rule is the
 page's own markup; any later rule is a fallback, and using one adds a warning
 "<field>-fallback: <rule name>" so a change of the real site's markup shows up in the
-crawl summary (DESIGN.md Decision 6).
+crawl summary (docs/design.md#d6-warnings-are-data).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Parse decoded HTML with lxml and tell which site generation made the page.
 
-The generation is chosen by markers in the page (DESIGN: never by URL alone); the URL
+The generation is chosen by markers in the page (never by URL alone: docs/design.md#discovery); the URL
 only breaks a tie for a bare page with no markers at all, with a warning.
 """
 
@@ -56,7 +56,7 @@ ARCHIVE_PATH = re.compile(r"/archive/[^?#]*\.html?\b", re.I)
 
 def _parser():
     # huge_tree: without it libxml2 silently drops content nested deeper than 255 levels
-    # and text nodes over 10 MB (DESIGN.md Decision 5). A parser per call: lxml parsers
+    # and text nodes over 10 MB (docs/design.md#d5-deep-markup). A parser per call: lxml parsers
     # keep their error log and are not thread-safe.
     return lxml.html.HTMLParser(
         huge_tree=True, remove_comments=True, remove_pis=True, no_network=True

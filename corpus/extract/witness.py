@@ -1,6 +1,6 @@
 """A second witness for a speech's fields: what discovery sources said about it.
 
-DESIGN.md Decision 11. A witness is a dict from one discovery source:
+docs/design.md#d11-witnesses. A witness is a dict from one discovery source:
 
     {"source": "listing" | "api" | "feed" | "sitemap",
      "title": ..., "date": ..., "components": [...], "location": ..., "uuid": ..., "lastmod": ...}

@@ -34,7 +34,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         **_RECORD,
         "text": "the speech text: paragraphs joined with a blank line",
         "version": "number of the current version (speech_versions.version)",
-        "content_hash": "sha256 of the canonical JSON of the content fields (DESIGN.md)",
+        "content_hash": "sha256 of the canonical JSON of the content fields (docs/design.md#content-hash)",
         "raw_sha256": "raw page the record was last extracted from (-> raw_pages)",
         "first_seen": "first fetch of the speech" + _TS,
         "last_seen": "last fetch that found it (200 or 304)" + _TS,
@@ -86,7 +86,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "raw_sha256": "the body (-> raw_pages); null when not stored",
         "version": "the speech's version after this fetch",
         "witnesses": "JSON array: what discovery sources said about the speech (source,"
-                     " title, date, components, location, uuid, lastmod); DESIGN Decision 11",
+                     " title, date, components, location, uuid, lastmod); docs/design.md#d11-witnesses",
     }),
     "crawls": ("One row per run: crawl, backfill, import, reextract...", {
         "id": "ascending integer",
@@ -95,10 +95,10 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "started": "start" + _TS,
         "finished": "end (null: unfinished or killed)" + _TS,
         "stats": "JSON object of the run's counts",
-        "exit_status": "exit code of the run (DESIGN.md Decision 1)",
+        "exit_status": "exit code of the run (docs/design.md#d1-exit-codes)",
     }),
     "frontier": ("A backfill's discovered URLs and their state, so --resume survives "
-                 "SIGKILL (DESIGN.md Decision 3).", {
+                 "SIGKILL (docs/design.md#d3-resume).", {
         "id": "ascending: discovery order",
         "crawl_id": "the backfill (-> crawls)",
         "speech_id": "canonical id (one row per id and crawl)",
@@ -110,7 +110,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "done_at": "when handled" + _TS,
     }),
     "captures": ("Internet Archive captures of a speech, one per distinct content in time "
-                 "(DESIGN Decision 14): history from before our first crawl. Never renumbers "
+                 "(docs/design.md#d14-captures): history from before our first crawl. Never renumbers "
                  "speech_versions.", {
         "speech_id": "the speech (-> speeches.id)",
         "captured_at": "when the archive captured it" + _TS,
@@ -125,7 +125,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "recorded_at": "when the corpus recorded the capture" + _TS,
     }),
     "attachments": ("Files a speech points to (PDFs), stored raw like pages; a changed file "
-                    "is a new row, the old kept (DESIGN Decision 15).", {
+                    "is a new row, the old kept (docs/design.md#d15-attachments).", {
         "id": "ascending",
         "speech_id": "the speech (-> speeches.id)",
         "url": "where the file is on the site",

@@ -1,4 +1,4 @@
-"""Research releases (DESIGN Decision 16): one folder a researcher can publish as it is.
+"""Research releases (docs/design.md#d16-releases): one folder a researcher can publish as it is.
 
     speeches.<fmt>, speech_versions.<fmt>   the data (byte-identical for the same corpus
                                             and arguments)

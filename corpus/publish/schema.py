@@ -70,7 +70,7 @@ TABLES = {
 FOREIGN_KEYS = {"speech_versions": [{"fields": ["speech_id"],
                                      "reference": {"resource": "speeches", "fields": ["id"]}}]}
 
-# Internet Archive captures (DESIGN Decision 14): written when the corpus holds any.
+# Internet Archive captures (docs/design.md#d14-captures): written when the corpus holds any.
 _CAPTURE_COLUMNS = {
     "speech_id": "the speech's id (speeches.id)",
     "captured_at": "when the Internet Archive captured the page",

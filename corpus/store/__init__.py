@@ -1,4 +1,4 @@
-"""The versioned speech corpus: one SQLite file (DESIGN.md).
+"""The versioned speech corpus: one SQLite file (docs/design.md#data-model).
 
 `Corpus` is assembled from one class per seam, each in its own module:
   base.py        connection, WAL, busy timeout, transactions, migrations on open
@@ -11,7 +11,7 @@
   reextract.py   re-extraction of stored raw pages
   integrity.py   `check`: SQLite's checks plus the corpus invariants
   migrations.py  the schema, as ordered migrations
-During a crawl only the writer process writes (DESIGN Decision 10): it applies the
+During a crawl only the writer process writes (docs/design.md#d10-one-writer): it applies the
 messages of corpus/store/messages.py; the spider reads through `Corpus(path, readonly=True)`.
 """
 

@@ -32,7 +32,7 @@ class Base:
         readonly: bool = False,
     ):
         """`readonly`: a connection that cannot write (the spider's, during a crawl whose
-        writer process owns the writes: DESIGN Decision 10); it never migrates."""
+        writer process owns the writes: docs/design.md#d10-one-writer); it never migrates."""
         self.path = str(path)
         self._extract_fn = extract
         self._clock = clock or utc_now

@@ -1,4 +1,4 @@
-"""What the writer does with the Internet Archive's answers (DESIGN Decisions 10, 14).
+"""What the writer does with the Internet Archive's answers (docs/design.md#d14-captures).
 
 Every answer of the archive is logged in `fetches`: a speech's CDX lookup (its 2-3
 queries, one row) or a captured listing is a `discovery` fetch; a capture of a speech

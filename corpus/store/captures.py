@@ -1,8 +1,8 @@
-"""Archive captures and attachments in the corpus (DESIGN.md Decisions 14 and 15).
+"""Archive captures and attachments in the corpus (docs/design.md#d14-captures, #d15-attachments).
 
 Functions over a sqlite3 connection, so the writer process (or any caller) runs them
 inside its own transaction; none of them commits. `migrate_captures` is a migration for
-corpus/schema.py's MIGRATIONS.
+corpus/store/migrations.py's MIGRATIONS.
 
 - `captures`: one row per distinct content of a speech in the Internet Archive's
   history, at its capture time. Never renumbers `speech_versions`.

@@ -1,4 +1,4 @@
-"""Attachments of speeches in the store (DESIGN.md Decision 15).
+"""Attachments of speeches in the store (docs/design.md#d15-attachments).
 
 A page's attachments are found when the page is recorded (`page_attachments`: links in
 the page, and its API record's `attachment` field), fetched by the crawl, and recorded

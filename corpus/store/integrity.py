@@ -1,4 +1,4 @@
-"""`check`: SQLite's own integrity checks plus the corpus invariants (DESIGN.md)."""
+"""`check`: SQLite's own integrity checks plus the corpus invariants (docs/design.md#data-model)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def problems(corpus: Corpus) -> list[str]:
 
 
 def _capture_problems(conn: sqlite3.Connection) -> list[str]:
-    """Archive captures (Decision 14): content hashes that match, and every speech known
+    """Archive captures (docs/design.md#d14-captures): content hashes that match, and every speech known
     only from the archive backed by a capture, gone, with no version of ours."""
     found = _content_problems(conn, "captures", "captured_at",
                               lambda sid, at: f"capture {sid} at {at}")

@@ -1,4 +1,4 @@
-"""The one way pages enter the corpus during a crawl (DESIGN Decision 10).
+"""The one way pages enter the corpus during a crawl (docs/design.md#d10-one-writer).
 
 The spider, its middlewares and the pipeline never write the corpus: they send these
 messages to one writer (scraper/crawl/writer.py runs it in a process of its own), which
@@ -23,7 +23,7 @@ class PageFetched:
     headers: dict[str, str]
     body: bytes
     request_url: str | None = None  # the URL first requested, when a redirect moved it
-    witnesses: list[dict] = field(default_factory=list)  # what discovery said (Decision 11)
+    witnesses: list[dict] = field(default_factory=list)  # what discovery said (docs/design.md#d11-witnesses)
     attachments: list = field(default_factory=list)  # the API record's `attachment` field
 
 
@@ -145,7 +145,7 @@ def _page(corpus, message: PageFetched | PageFailed | PageForbidden, crawl_id: i
     return reply
 
 
-# ---- the Internet Archive (backfill --source wayback; DESIGN Decision 14) ----
+# ---- the Internet Archive (backfill --source wayback; docs/design.md#d14-captures) ----
 
 @dataclass
 class ArchiveFetched:

@@ -217,14 +217,14 @@ def _create_views(db: sqlite_utils.Database) -> None:
 
 
 def _m002_moved_and_witnesses(db: sqlite_utils.Database) -> None:
-    """A renamed slug marks the old id `moved` with a pointer (Decision 12); each fetch
-    keeps what discovery said about the speech (Decision 11)."""
+    """A renamed slug marks the old id `moved` with a pointer (docs/design.md#d12-outcomes); each fetch
+    keeps what discovery said about the speech (docs/design.md#d11-witnesses)."""
     db["speeches"].add_column("moved_to", str)
     db["fetches"].add_column("witnesses", str)  # JSON array of witness objects
 
 
 def _m003_captures_and_attachments(db: sqlite_utils.Database) -> None:
-    """Internet Archive captures, attachments and speeches.source (Decisions 14, 15)."""
+    """Internet Archive captures, attachments and speeches.source (docs/design.md#d14-captures, #d15-attachments)."""
     from corpus.store.captures import migrate_captures
 
     migrate_captures(db)

@@ -1,5 +1,5 @@
 """Page writes: each response becomes one `fetches` row and, for a speech, its record
-and versions, in one transaction (DESIGN.md). Extraction runs outside the write
+and versions, in one transaction (docs/design.md#writes-and-time). Extraction runs outside the write
 transaction so a slow page never holds the write lock."""
 
 from __future__ import annotations

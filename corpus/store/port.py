@@ -91,7 +91,7 @@ class CrawlPort:
         )
         return self._validators(row)
 
-    # -- the backfill frontier (Decision 3) -----------------------------------------
+    # -- the backfill frontier (docs/design.md#d3-resume) ------------------------
 
     def frontier_add(self, crawl_id: int, items: Iterable[tuple[str, dict]]) -> int:
         """Add discovered URLs; one per canonical id and crawl. Returns how many were new."""

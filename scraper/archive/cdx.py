@@ -8,7 +8,7 @@ Flow for one speech id:
   parse_cdx(body)            -> Capture rows (status 200, adjacent duplicates collapsed)
   plan_fetches(rows)         -> the captures worth fetching (duplicates across aliases out)
   playback_url(...)          -> the raw capture (`id_`: the page as archived, no toolbar)
-  extract + keep_changes     -> one capture per distinct content in time (DESIGN Decision 14)
+  extract + keep_changes     -> one capture per distinct content in time (docs/design.md#d14-captures)
 Removed speeches: captures of listing pages and sitemaps (LISTING_TARGETS) name speeches
 the site no longer has; `parse_listing_capture` reads them with the discovery parsers.
 """

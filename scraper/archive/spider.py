@@ -1,9 +1,9 @@
 """The wayback spider: each known speech's history from the Internet Archive
-(`doj-speeches backfill --source wayback`, DESIGN Decision 14).
+(`doj-speeches backfill --source wayback`, docs/design.md#d14-captures).
 
 It reads the corpus through a read-only connection and writes nothing: every answer is
 a message to the writer (corpus/store/messages.py ArchiveFetched, CaptureFetched,
-FrontierAdd). Work lives in the corpus frontier (Decision 3), so a run killed in any
+FrontierAdd). Work lives in the corpus frontier (docs/design.md#d3-resume), so a run killed in any
 way continues with --resume. Frontier items, by `meta["kind"]`:
   cdx          a speech's CDX lookups (one query per alias the archive keeps apart)
                -> its distinct captures, as `capture` items

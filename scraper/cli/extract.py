@@ -10,7 +10,7 @@ import click
 
 
 def _read(page: str) -> bytes:
-    """The page's bytes, at most the crawl's page cap (DESIGN Decision 13): `extract
+    """The page's bytes, at most the crawl's page cap (docs/design.md#d13-bounds): `extract
     /dev/zero` must stop, not grow without end."""
     from corpus.errors import UserError
     from scraper.crawl.settings import JUSTICE_MAX_PAGE_BYTES as cap

@@ -32,7 +32,7 @@ def _history(corpus, speech: dict) -> dict:
 
 def _timeline(corpus, speech_id: str, versions: list[dict]) -> list[dict]:
     """Archive captures and our versions on one timeline, each marked by its source
-    (DESIGN Decision 14), with the diff of each entry whose content changed."""
+    (docs/design.md#d14-captures), with the diff of each entry whose content changed."""
     from corpus.store.captures import capture_records, timeline
     from corpus.views.diff import diff_records
 

@@ -95,7 +95,7 @@ def echo_csv(columns: list[str], rows) -> None:
 
 
 class CliError(click.ClickException):
-    """A user-facing error: one line on stderr, the exit code of DESIGN.md Decision 1."""
+    """A user-facing error: one line on stderr, the exit code of docs/design.md#d1-exit-codes."""
 
     def __init__(self, message: str, exit_code: int = 2):
         super().__init__(message)

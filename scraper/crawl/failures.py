@@ -1,9 +1,9 @@
 """Why a request produced no page: one reason per failure, never a silent drop.
 
-Scrapy reports very different failures as `IgnoreRequest` (../shared/notes/scrapy.md):
+Scrapy reports very different failures as `IgnoreRequest` (docs/design.md#look-alike-failures):
 an HTTP error status, a robots.txt refusal, too many redirects, a body over the size
 limit. `reason(failure)` names each, so a `failed` fetch always says what happened
-(DESIGN Decision 12) and a crawl can tell a blocked site from a flaky one.
+(docs/design.md#d12-outcomes) and a crawl can tell a blocked site from a flaky one.
 """
 
 from __future__ import annotations

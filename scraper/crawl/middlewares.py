@@ -1,6 +1,6 @@
 """Downloader middlewares: robots rules, conditional GETs, polite retries.
 
-Scrapy applies neither Crawl-delay nor Retry-After (../shared/notes/scrapy.md), so:
+Scrapy applies neither Crawl-delay nor Retry-After (docs/design.md#politeness-in-scrapy), so:
 - RobotsRulesMiddleware filters with the robots.txt the runner fetched before the crawl
   (the runner also turned its Crawl-delay into DOWNLOAD_DELAY, the floor AutoThrottle
   respects);

@@ -2,7 +2,7 @@
 
 A server that trickles robots.txt a byte at a time must not hold the crawl (and the
 corpus lock) for ever: the whole file is read within a deadline, not per socket read
-(DESIGN Decision 13). A 4xx means no rules; a 5xx, a network error or a deadline after
+(docs/design.md#d13-bounds). A 4xx means no rules; a 5xx, a network error or a deadline after
 the last attempt makes the run unhealthy: we do not guess the rules.
 """
 

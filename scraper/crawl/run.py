@@ -1,7 +1,7 @@
 """Run one crawl or backfill in this process: lock, robots.txt, Scrapy, health, summary.
 
 One crawl per process (Twisted's reactor cannot restart), so tests run the CLI in a
-subprocess. Exit codes follow DESIGN.md Decision 1; every run, even one that stopped
+subprocess. Exit codes follow docs/design.md#d1-exit-codes; every run, even one that stopped
 before crawling, is recorded in `crawls` with its exit status and reason.
 """
 

@@ -1,6 +1,6 @@
 """Scrapy settings of the justice.gov crawler.
 
-The CLI builds Settings from this module explicitly (DESIGN Decision 8), then applies its
+The CLI builds Settings from this module explicitly (docs/design.md#d8-settings), then applies its
 options on top; `get_project_settings()` would lose them when run outside the repo.
 """
 
@@ -22,7 +22,7 @@ JUSTICE_MAX_RETRY_AFTER = defaults.MAX_RETRY_AFTER
 JUSTICE_BACKOFF_BASE = defaults.BACKOFF_BASE
 JUSTICE_API_PAGESIZE = 50
 JUSTICE_IGNORE_ROBOTS = False
-# Bounds (DESIGN Decision 13): past one, a `failed` fetch or a warning, never a hang.
+# Bounds (docs/design.md#d13-bounds): past one, a `failed` fetch or a warning, never a hang.
 JUSTICE_MAX_PAGE_BYTES = 20 * 1024 * 1024  # a speech page (and listings, API pages)
 JUSTICE_MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # uncompressed, gzip included
 JUSTICE_MAX_SITEMAP_URLS = 50_000  # the sitemap protocol's own limit

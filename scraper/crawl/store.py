@@ -1,7 +1,7 @@
 """The crawl's read-only handle on the corpus, shared by the spider and middlewares.
 
 They only read: every write goes to the writer process as a message (scraper/crawl/writer.py,
-DESIGN Decision 10)."""
+docs/design.md#d10-one-writer)."""
 
 from __future__ import annotations
 

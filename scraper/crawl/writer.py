@@ -1,4 +1,4 @@
-"""The crawl's one corpus writer: a process of its own, fed over a pipe (Decision 10).
+"""The crawl's one corpus writer: a process of its own, fed over a pipe (docs/design.md#d10-one-writer).
 
 Everything a crawl writes (pages, failures, discovery fetches, frontier additions,
 uuids) is a message of corpus/store/messages.py sent here; the writer applies them in order

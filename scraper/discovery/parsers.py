@@ -25,7 +25,7 @@ ARCHIVE_INDEX = re.compile(r"^/archive/ag/speeches/(?:\d{4}/)?(?:index\.html?)?$
 @dataclass
 class Entry:
     """A URL a source listed, and what the source said of it: the speech's second
-    witness (DESIGN Decision 11), carried with the request to the store."""
+    witness (docs/design.md#d11-witnesses), carried with the request to the store."""
 
     url: str
     date: str | None = None  # the speech's date when the source tells it

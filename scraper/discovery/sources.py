@@ -99,7 +99,7 @@ class Sources:
 
     def discover(self, path_or_url, callback, *, conditional=False, **meta):
         """Zero or one discovery request: each discovery URL is read once per run (index
-        pages link to each other; the dupefilter is off for them, see notes/scrapy.md)."""
+        pages link to each other; the dupefilter is off for them, see docs/design.md#look-alike-failures)."""
         url = path_or_url if "://" in path_or_url else self.url(path_or_url)
         if url in self.discovery_seen:
             return

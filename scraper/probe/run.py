@@ -2,11 +2,11 @@
 
 About 20 requests in sequence, so plain urllib, not Scrapy: robots.txt, the listing, the
 feed, the sitemap index and one sub-sitemap, the archive index, then up to N speeches of
-each generation, extracted and compared with their witnesses (DESIGN Decision 11). Every
+each generation, extracted and compared with their witnesses (docs/design.md#d11-witnesses). Every
 response is saved with index.json, to attach to a bug report. Polite as the crawl:
 robots.txt obeyed on every URL and redirect hop (a disallowed URL is reported, never
 requested), one request at a time, the larger of --delay and Crawl-delay between request
-starts, the project's User-Agent, bounded sizes and time (DESIGN Decision 13).
+starts, the project's User-Agent, bounded sizes and time (docs/design.md#d13-bounds).
 """
 
 from __future__ import annotations

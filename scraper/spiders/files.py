@@ -1,4 +1,4 @@
-"""Attachment requests of the speeches spider (issue 12, DESIGN.md Decision 15).
+"""Attachment requests of the speeches spider (issue 12, docs/design.md#d15-attachments).
 
 When the writer records a speech page it answers with the files the page links and its
 API record lists (on the site's hosts only); each becomes an ordinary request of this

@@ -183,7 +183,7 @@ def gather(corpus, *, crawl_id: int | None = None, changed: int = 20, crawls: in
 
 
 def _archive_changes(conn, limit: int) -> list[dict]:
-    """The latest changes seen in the Internet Archive's captures (DESIGN Decision 14):
+    """The latest changes seen in the Internet Archive's captures (docs/design.md#d14-captures):
     every kept capture but a speech's first differs from the one before it in time."""
     from corpus.store.captures import capture_records
 
