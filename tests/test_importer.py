@@ -287,3 +287,32 @@ def test_import_a_real_saved_page_with_the_real_extractor(tmp_path):
     assert row["id"] == canonical_id(expected["url"])
     assert (row["title"], row["date"], json.loads(row["speakers"])) == (
         expected["title"], expected["date"], expected["speakers"])
+
+
+@pytest.mark.parametrize("link", ["https://evil.example.org/opa/speech/a",
+                                  "//evil.example.org/opa/speech/a",
+                                  "https://justice.gov.example.org/opa/speech/a"])
+def test_a_canonical_link_off_the_site_is_not_the_pages_url(tmp_path, corpus, link):
+    # A page saved from a mirror or a scraper's copy: its link must not make a foreign URL
+    # a speech's (the corpus's own `check` calls such a URL off-site).
+    path = write(tmp_path / "a.html", linked(link))
+    assert page_url(path.read_bytes(), path, {}) is None
+    mapping = {os.path.realpath(path): SITE + "a"}
+    assert page_url(path.read_bytes(), path, mapping) == SITE + "a"
+    assert import_pages(corpus, [path], {}, corpus.begin_crawl("import", {})) == {
+        Outcome.NO_URL: 1}
+    assert import_pages(corpus, [path], mapping, corpus.begin_crawl("import", {})) == {
+        Outcome.NEW: 1}
+    assert corpus.query("SELECT url FROM speeches") == [{"url": SITE + "a"}]
+    assert corpus.check() == []
+
+
+def test_a_relative_canonical_link_is_a_justice_gov_url(tmp_path, corpus):
+    path = write(tmp_path / "a.html", linked("/opa/speech/a"))
+    assert page_url(path.read_bytes(), path, {}) == SITE + "a"
+    legacy = linked("http://www.usdoj.gov/archives/opa/speech/b")
+    assert page_url(legacy, tmp_path / "b.html", {}) == "http://www.usdoj.gov/archives/opa/speech/b"
+    import_pages(corpus, [path], {}, corpus.begin_crawl("import", {}))
+    assert corpus.query("SELECT id, url FROM speeches") == [
+        {"id": "/opa/speech/a", "url": SITE + "a"}]
+    assert corpus.check() == []
