@@ -172,7 +172,8 @@ def test_redirects_between_justice_gov_hosts_are_followed():
 def test_a_replica_crawl_never_follows_a_redirect_to_the_real_site():
     mw = boundary(REPLICA)
     assert site_netlocs(REPLICA) == {"127.0.0.1:8765"}
-    assert mw.process_request(redirected(REPLICA + "/opa/speech/y", REPLICA + "/opa/speech/x")) is None
+    within = redirected(REPLICA + "/opa/speech/y", REPLICA + "/opa/speech/x")
+    assert mw.process_request(within) is None
     with pytest.raises(OffsiteRedirect):
         mw.process_request(redirected(SPEECH, REPLICA + "/opa/speech/x"))
     with pytest.raises(OffsiteRedirect):  # the same host on another port is another site
@@ -190,9 +191,11 @@ def test_a_redirect_to_another_page_drops_the_first_pages_validators():
     assert b"If-Modified-Since" not in request.headers
 
 
-@pytest.mark.parametrize("target", [SPEECH + "/", SITE + "/archives/opa/speech/"
-                                    "attorney-general-delivers-remarks",
-                                    "http://www.usdoj.gov/opa/speech/attorney-general-delivers-remarks"])
+@pytest.mark.parametrize("target", [
+    SPEECH + "/",
+    SITE + "/archives/opa/speech/attorney-general-delivers-remarks",
+    "http://www.usdoj.gov/opa/speech/attorney-general-delivers-remarks",
+])
 def test_a_redirect_to_the_same_page_keeps_its_validators(target):
     request = redirected(target, SPEECH, headers=VALIDATORS)
     assert boundary().process_request(request) is None
