@@ -1,9 +1,9 @@
 """Offline backfill: saved HTML pages (files or folders) into the corpus.
 
-Each page's URL is its canonical link (or og:url), else the `url` that a MAP.csv
-(columns `path,url`) gives for its path. Paths in the map are relative to the map's
-folder or to the current directory; failing both, a file name that names exactly one
-entry of the map is accepted.
+Each page's URL is its canonical link (or og:url) when it is on justice.gov, else the
+`url` that a MAP.csv (columns `path,url`) gives for its path. Paths in the map are
+relative to the map's folder or to the current directory; failing both, a file name that
+names exactly one entry of the map is accepted.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from corpus.errors import UserError
 from corpus.outcomes import Outcome
 from corpus.store import Corpus, PageResult
-from corpus.urls import DEFAULT_BASE_URL, is_justice_host
+from corpus.urls import DEFAULT_BASE_URL, absolute_url, is_justice_host
 
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 
@@ -76,15 +76,25 @@ def read_url_map(map_path: str, base_url: str = "") -> tuple[dict[str, str], dic
 
 
 def page_url(body: bytes, path: Path, url_map: dict[str, str]) -> str | None:
-    from corpus.extract import canonical_url
-
-    url = canonical_url(body) or url_map.get(os.path.realpath(path))
+    url = site_canonical_url(body) or url_map.get(os.path.realpath(path))
     if url is None and url_map:
         # A map written elsewhere: accept a file name that names one entry only.
         named = [u for p, u in url_map.items() if os.path.basename(p) == path.name]
         if len(set(named)) == 1:
             url = named[0]
     return url
+
+
+def site_canonical_url(body: bytes) -> str | None:
+    """The page's canonical link (a relative one on justice.gov), unless it leads off the
+    site: a page saved from a mirror must not make a foreign URL a speech's."""
+    from corpus.extract import canonical_url
+
+    link = canonical_url(body)
+    if link is None:
+        return None
+    url = absolute_url(link)
+    return None if site_url_problem(url) else url
 
 
 def import_pages(corpus: Corpus, files: list[Path], url_map: dict[str, str], crawl_id: int,
@@ -100,7 +110,8 @@ def import_pages(corpus: Corpus, files: list[Path], url_map: dict[str, str], cra
         else:
             url = page_url(body, path, url_map)
             if url is None:
-                result = PageResult(Outcome.NO_URL, reason="no canonical link and not in --url-map")
+                result = PageResult(Outcome.NO_URL, reason="no canonical link on justice.gov"
+                                    " and not in --url-map")
             else:
                 result = corpus.record(url, 200, {}, body, crawl_id)
         counts[result.outcome] += 1
