@@ -22,6 +22,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_reques
 from scrapy.exceptions import NotConfigured
 
 from corpus.urls import JUSTICE_HOSTS, canonical_id
+from scraper.crawl import defaults
 from scraper.crawl.failures import Forbidden, OffsiteRedirect
 from scraper.crawl.store import corpus_of
 
@@ -146,8 +147,8 @@ class PoliteRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings, stats=None):
         super().__init__(settings)
-        self.cap = settings.getfloat("JUSTICE_MAX_RETRY_AFTER", 300)
-        self.base = settings.getfloat("JUSTICE_BACKOFF_BASE", 2.0)
+        self.cap = settings.getfloat("JUSTICE_MAX_RETRY_AFTER", defaults.MAX_RETRY_AFTER)
+        self.base = settings.getfloat("JUSTICE_BACKOFF_BASE", defaults.BACKOFF_BASE)
         self.stats = stats
         self.hold_until: dict[str, float] = {}
 
