@@ -73,3 +73,13 @@ def test_summary_counts_pages_and_requests_and_prints_every_outcome():
             for line in text.splitlines()}
     assert rows["not modified (304)"] == "3" and rows["new"] == "7" and rows["requests"] == "13"
     assert "witness: date" in text and "7 agree, 0 disagree, 0 filled" in text
+
+
+def test_a_crawl_whose_start_requests_raised_is_unhealthy():
+    """Scrapy's reason "start_error": discovery broke part-way (a bug, or input that broke
+    it), so the run cannot be healthy, however few pages failed."""
+    stats = {"finish_reason": "start_error", "spider_exceptions/count": 1,
+             "spider_exceptions/UnboundLocalError": 1}
+    assert health(stats, [], 0.02) == (
+        3, ["discovery stopped on an error in the crawler (UnboundLocalError)"])
+    assert health({"finish_reason": "finished"}, [], 0.02) == (0, [])

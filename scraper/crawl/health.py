@@ -40,12 +40,23 @@ def witness_alarms(stats: dict, share: float = ALARM_SHARE) -> list[str]:
     return alarms(counts, share)
 
 
+def started_badly(stats: dict) -> list[str]:
+    """Scrapy ends a crawl whose start requests raised with the reason "start_error":
+    discovery stopped part-way, so whatever the counts say, the run did not do its job
+    (a quiet "healthy" over a traceback is the worst outcome a scheduled crawl can have)."""
+    if stats.get("finish_reason") != "start_error":
+        return []
+    kinds = sorted(k.split("/", 1)[1] for k in stats
+                   if k.startswith("spider_exceptions/") and k != "spider_exceptions/count")
+    return [f"discovery stopped on an error in the crawler ({', '.join(kinds) or 'see the log'})"]
+
+
 def health(stats: dict, problems: list[str], max_failures: float,
            alarm: float = ALARM_SHARE) -> tuple[int, list[str]]:
     block = blocked(stats)
     if block:
         return 3, [block]  # one line says it all; the failures below are its symptoms
-    reasons = list(problems)
+    reasons = list(problems) + started_badly(stats)
     if stats.get("writer/lost"):
         reasons.append("the corpus writer stopped: pages after it were not stored"
                        " (continue with --resume)")

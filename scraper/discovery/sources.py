@@ -18,7 +18,7 @@ import scrapy
 from corpus.store.messages import UuidFound
 from corpus.urls import absolute_url, is_justice_host
 from scraper.crawl.defaults import SOURCES
-from scraper.discovery import paths
+from scraper.discovery.paths import API, ARCHIVE_INDEX, FEED, LISTINGS, SITEMAP
 from scraper.discovery.parsers import (
     Entry,
     api_int,
@@ -34,10 +34,7 @@ from scraper.discovery.parsers import (
 
 logger = logging.getLogger(__name__)
 
-LISTINGS = paths.LISTINGS
-API_PATH = paths.API
-FEED_PATH = paths.FEED
-ARCHIVE_INDEX = paths.ARCHIVE_INDEX
+API_PATH, FEED_PATH = API, FEED  # the names the spiders and tests know
 DISCOVERY_STATUSES = [304, 404, 410, 429, 500, 502, 503, 504]
 WITNESS_KEYS = ("source", "title", "date", "components", "location", "uuid", "lastmod")
 
@@ -138,7 +135,7 @@ class Sources:
         if crawl:
             yield from self.discover(FEED_PATH, self.parse_feed, conditional=True)
         if "sitemap" in self.sources:
-            yield from self.discover(paths.SITEMAP, self.parse_sitemap, conditional=crawl)
+            yield from self.discover(SITEMAP, self.parse_sitemap, conditional=crawl)
         if "archive" in self.sources and not crawl:
             yield from self.discover(ARCHIVE_INDEX, self.parse_archive)
 

@@ -30,14 +30,13 @@ from corpus.extract import extract
 from corpus.urls import canonical_id
 from corpus.extract.witness import reconcile, tally
 from scraper.discovery import parsers as discovery
-from scraper.discovery import paths
+from scraper.discovery.paths import ARCHIVE_INDEX, FEED, LISTINGS, SITEMAP
 from scraper.crawl import settings
 from scraper.probe.report import (COVERAGE, GENERATIONS, Sample, coverage, notes, problems,
                                   warning_kinds)
 from scraper.crawl.robots import _read, check_speech_paths, fetch_robots
 
-LISTING, FEED, SITEMAP, ARCHIVE_INDEX = (paths.LISTINGS["current"], paths.FEED, paths.SITEMAP,
-                                        paths.ARCHIVE_INDEX)
+LISTING = LISTINGS["current"]
 MAX_REDIRECTS = 5
 MAX_YEAR_INDEXES = 3  # archive year pages read to find enough archive speeches
 CURRENT_SINCE = "2023-01-01"  # a witness date before it hints at a Drupal 7 page

@@ -30,7 +30,7 @@ from scraper.discovery.parsers import edited_since, is_speech_url
 from scraper.crawl.pipelines import count
 from scraper.spiders import response_headers
 from scraper.spiders.files import Attachments
-from scraper.discovery import paths
+from scraper.discovery.paths import SITEMAP
 from scraper.discovery.sources import Sources, witness_of
 from scraper.crawl.store import corpus_of
 from scraper.crawl.writer import writer_of
@@ -202,7 +202,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
             if "sitemap" in self.sources:
                 # The index may have been read (or answered 304) already: read it again,
                 # unconditionally; sub-sitemaps already read are not read twice.
-                yield from self.discover(self.url(paths.SITEMAP) + "#gap", self.parse_sitemap)
+                yield from self.discover(self.url(SITEMAP) + "#gap", self.parse_sitemap)
 
     def follow_changed(self, entries):
         """Scheduled crawl: sitemap entries that are new, or whose lastmod moved past
