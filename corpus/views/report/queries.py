@@ -107,7 +107,7 @@ def _counts(conn, cte: str, params: tuple) -> dict:
 
 def _corpus_totals(corpus, changed: int) -> tuple[dict, tuple]:
     """Whole-corpus figures, and the query picking the changes to show."""
-    conn = corpus.conn
+    conn = corpus  # its execute() is all these queries need
     data = {"versions": _one(conn, "SELECT count(*) FROM speech_versions"),
             "fetches": _one(conn, "SELECT count(*) FROM fetches"),
             "runs": _one(conn, "SELECT count(*) FROM crawls")}
@@ -150,7 +150,7 @@ def _changes(conn, picks: tuple) -> list[dict]:
     changes = []
     for speech_id, version in conn.execute(*picks).fetchall():
         pair = _versions(conn, speech_id, (version - 1, version))
-        speech = _all(conn, "SELECT id, url, status, version FROM speeches WHERE id = ?",
+        speech = _all(corpus, "SELECT id, url, status, version FROM speeches WHERE id = ?",
                       (speech_id,))
         if len(pair) == 2 and speech:
             changes.append({"speech": speech[0], "old": pair[version - 1], "new": pair[version]})
@@ -159,7 +159,7 @@ def _changes(conn, picks: tuple) -> list[dict]:
 
 def gather(corpus, *, crawl_id: int | None = None, changed: int = 20, crawls: int = 10) -> dict:
     """Everything the page shows, as plain data. UserError for an unknown crawl."""
-    conn = corpus.conn
+    conn = corpus  # its execute() is all these queries need
     data: dict = {"database": str(corpus.path), "crawl_id": crawl_id}
     if crawl_id is not None:
         found = crawl_rows(conn, "WHERE id = ?", (crawl_id,))
@@ -178,25 +178,23 @@ def gather(corpus, *, crawl_id: int | None = None, changed: int = 20, crawls: in
         totals, picks = _crawl_totals(conn, crawl_id, changed)
     data.update(totals)
     data["changes"] = _changes(conn, picks)
-    data["archive_changes"] = _archive_changes(conn, changed) if crawl_id is None else []
+    data["archive_changes"] = _archive_changes(corpus, changed) if crawl_id is None else []
     return data
 
 
-def _archive_changes(conn, limit: int) -> list[dict]:
+def _archive_changes(corpus, limit: int) -> list[dict]:
     """The latest changes seen in the Internet Archive's captures (DESIGN Decision 14):
     every kept capture but a speech's first differs from the one before it in time."""
-    from corpus.store.captures import capture_records
-
-    picks = conn.execute(
+    picks = corpus.execute(
         "SELECT c.speech_id, c.captured_at FROM captures c WHERE EXISTS (SELECT 1 FROM"
         " captures p WHERE p.speech_id = c.speech_id AND p.captured_at < c.captured_at)"
         " ORDER BY c.captured_at DESC, c.speech_id LIMIT ?", (limit,)).fetchall()
     changes = []
     for speech_id, captured_at in picks:
-        records = capture_records(conn, speech_id)
+        records = corpus.capture_records(speech_id)
         moments = sorted(records)
         at = moments.index(captured_at)
-        speech = _all(conn, "SELECT id, url, status, version, source FROM speeches WHERE id = ?",
+        speech = _all(corpus, "SELECT id, url, status, version, source FROM speeches WHERE id = ?",
                       (speech_id,))
         if speech and at > 0:
             changes.append({"speech": speech[0], "old": records[moments[at - 1]],
