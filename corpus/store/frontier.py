@@ -42,7 +42,7 @@ class Frontier:
 
     def frontier_size(self, crawl_id: int) -> int:
         return self.store.execute("SELECT count(*) FROM frontier WHERE crawl_id = ?",
-                                 (crawl_id,)).fetchone()[0]
+                                  (crawl_id,)).fetchone()[0]
 
     def frontier_pending(self, crawl_id: int) -> list[tuple[str, dict]]:
         return [(url, json.loads(meta or "{}")) for url, meta in self.store.execute(
@@ -57,7 +57,6 @@ class Frontier:
             if item:
                 self.store.update("frontier", item["id"], {
                     "state": "done", "outcome": outcome, "done_at": now})
-
 
     def frontier_metas(self, crawl_id: int) -> list[dict]:
         """The meta of every frontier item of a run (done or not): what a resumed run

@@ -105,7 +105,7 @@ class Pages:
                 self.raw.put(body, now, sha=raw_sha, compressed=compressed)
                 row = self.versions.speech(sid)
                 self.fetches.add(fetch, Outcome.FAILED, sid, now, reason=reason,
-                          version=row["version"] if row else None)
+                                 version=row["version"] if row else None)
             return PageResult(Outcome.FAILED, sid, row["version"] if row else None, reason)
         speech, _, verdicts = reconcile(speech, witnesses or [])
         source = (witnesses or [{}])[0].get("source") or "witness"
@@ -116,7 +116,7 @@ class Pages:
             self.raw.put(body, now, sha=raw_sha, compressed=compressed)
             outcome, version, reason = self.versions.apply(sid, speech, raw_sha, crawl_id, now, url)
             self.fetches.add(fetch, outcome, sid, now, reason=reason, version=version,
-                      warnings=to_json(warnings))
+                             warnings=to_json(warnings))
         return PageResult(outcome, sid, version, reason, warnings, agreement)
 
     def _not_a_speech(self, sid, target, body, fetch, why) -> PageResult:
@@ -142,7 +142,7 @@ class Pages:
                 self.store.update("speeches", row["n"], {
                     "status": "moved", "moved_to": new, "gone_since": row["gone_since"] or now})
             self.fetches.add(fetch, Outcome.MOVED, old, now, reason=reason,
-                      version=row["version"] if row else None)
+                             version=row["version"] if row else None)
         return PageResult(Outcome.MOVED, old, row["version"] if row else None, reason)
 
     def record_failure(self, url: str, crawl_id: int, reason: str,
@@ -153,7 +153,8 @@ class Pages:
             sid = canonical_id(url)
             row = self.versions.speech(sid)
             self.fetches.add({"crawl_id": crawl_id, "url": url, "status": status}, outcome, sid,
-                      self.store.now(), reason=reason, version=row["version"] if row else None)
+                             self.store.now(), reason=reason,
+                             version=row["version"] if row else None)
         return outcome
 
     def record_discovery(self, url: str, status: int, crawl_id: int, *, headers=None,
@@ -168,7 +169,6 @@ class Pages:
         with self.store.transaction():
             fetch = {"crawl_id": crawl_id, "url": url, "status": status}
             return self._gone(canonical_id(url), self.store.now(), fetch, reason).outcome
-
 
     def _seen_again(self, row: dict, now: str, fetch: dict, url: str) -> PageResult:
         reason = self.versions.seen(row, now, url=url)

@@ -26,7 +26,6 @@ def decompress(compression: str, body: bytes) -> bytes:
     raise UserError(f"unknown raw page compression {compression!r}")
 
 
-
 class RawPages:
     """`raw_pages`: the one writer of raw bytes (pages, captures, attachments) and its reader."""
 
