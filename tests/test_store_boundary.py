@@ -6,12 +6,14 @@ a private name of the store's classes (`_store`, `_conn`, `_pages`...) or a conn
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 STORE = ROOT / "corpus" / "store"
 OUTSIDE = ("corpus", "scraper", "scripts", "tests")
 CONNECTION = "conn"  # sqlite_utils.Database's and any connection's attribute
+WRITES = {"insert", "insert_all", "upsert", "upsert_all"}
 
 
 def private_names(store: Path = STORE) -> set[str]:
@@ -50,16 +52,17 @@ def _imported(tree: ast.AST) -> set[str]:
     return bound - rebound
 
 
-def violations(source: str, names: set[str], label: str = "<source>") -> list[str]:
-    """`file:line: .name` for every use of a store-private name or of a connection on
-    something other than self/cls or an imported module."""
+def violations(source: str, names: set[str], label: str = "<source>", *,
+               connection: bool = True) -> list[str]:
+    """`file:line: .name` for every use of a store-private name (and of a connection,
+    unless `connection` is False) on something other than self/cls or an imported module."""
     tree = ast.parse(source)
     modules = _imported(tree)
     found = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Attribute):
             continue
-        if node.attr not in names and node.attr != CONNECTION:
+        if node.attr not in names and not (connection and node.attr == CONNECTION):
             continue
         if _is_self(node.value) or (isinstance(node.value, ast.Name)
                                     and node.value.id in modules):
@@ -106,3 +109,46 @@ def test_the_check_finds_each_kind_of_reach_inside():
     assert violations(source, names) == [
         "<source>:4: ._store", "<source>:5: ._pages", "<source>:6: .conn",
         "<source>:7: .conn"]
+
+
+def test_no_part_of_the_store_reaches_into_another():
+    """Inside the store too, a part uses another only through its public methods: a
+    private name is read on self (or cls) alone."""
+    names = private_names()
+    found = []
+    for path in sorted(STORE.glob("*.py")):
+        # The store holds the connection (migrations get it from sqlite-utils).
+        found += violations(path.read_text(encoding="utf-8"), names,
+                            str(path.relative_to(ROOT)), connection=False)
+    assert found == []
+
+
+def raw_page_writes(source: str) -> int:
+    """How many writes of `raw_pages` a module makes: an `insert`/`upsert` call naming
+    the table, or SQL text inserting into it."""
+    count = 0
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            count += bool(re.search(r"(INSERT|REPLACE)\b[^;]*\braw_pages\b", node.value, re.I))
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in WRITES):
+            if isinstance(node.func.value, ast.Subscript):  # db["raw_pages"].insert(row)
+                table = node.func.value.slice
+            else:  # store.insert("raw_pages", row)
+                table = node.args[0] if node.args else None
+            count += isinstance(table, ast.Constant) and table.value == "raw_pages"
+    return count
+
+
+def test_raw_pages_have_one_writer():
+    """Pages, captures and files keep their bytes through `RawPages.put` alone."""
+    writers = {}
+    for top in ("corpus", "scraper"):
+        for path in sorted((ROOT / top).rglob("*.py")):
+            found = raw_page_writes(path.read_text(encoding="utf-8"))
+            if found:
+                writers[str(path.relative_to(ROOT))] = found
+    assert writers == {"corpus/store/raw.py": 1}
+    assert raw_page_writes('db["raw_pages"].insert({})\nstore.insert("raw_pages", {})\n'
+                           'conn.execute("INSERT OR IGNORE INTO raw_pages(sha256) VALUES (?)")'
+                           ) == 3
