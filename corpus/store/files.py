@@ -70,8 +70,8 @@ class Files:
         owed = []
         for sid, meta, url, compression, body in pages:
             api_field = json.loads(meta or "{}").get("attachments")
-            owed += [{**item, "speech_id": sid}
-                     for item in self.page_attachments(decompress(compression, body), url, api_field)
+            found = self.page_attachments(decompress(compression, body), url, api_field)
+            owed += [{**item, "speech_id": sid} for item in found
                      if (sid, canonical_id(item["url"])) not in fetched]
         return owed
 

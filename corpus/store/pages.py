@@ -124,7 +124,8 @@ class Pages:
         requested gone (as a 404 does); anything else is skipped."""
         now = self.store.now()
         if says_not_found(body):
-            return self._gone(target, now, fetch, f"soft 404: the page says it was not found ({why})")
+            return self._gone(target, now, fetch,
+                              f"soft 404: the page says it was not found ({why})")
         if target != sid and self.versions.speech(target):
             return self._gone(target, now, fetch,
                               f"soft 404: redirected to a page that is not a speech ({why})")

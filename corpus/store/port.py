@@ -34,7 +34,8 @@ class CrawlPort:
         (killed) or ended without doing its job (exit status not 0: its writer died, the
         disk filled, the site blocked it). Discovery runs again on resume, so even items
         never written to the frontier are found."""
-        row = self.store.one("SELECT * FROM crawls WHERE mode = ? ORDER BY id DESC LIMIT 1", (mode,))
+        row = self.store.one("SELECT * FROM crawls WHERE mode = ? ORDER BY id DESC LIMIT 1",
+                             (mode,))
         if row is None or (row["finished"] is not None and row["exit_status"] == 0):
             return None
         row["args"] = json.loads(row["args"] or "{}")
