@@ -45,7 +45,7 @@ def build(db: Path, speeches: int, seed: int) -> tuple[Corpus, dict]:
     for s in site.speeches:
         fetch(site, corpus, s.cid, crawl)
     corpus.finish_crawl(crawl, {}, 0)
-    first_moment = corpus._now()
+    first_moment = corpus.now()
     changed = max(1, speeches // 50)  # 2% edited, 0.5% removed, 1% added
     ids = site.mutate(change=changed, remove=max(1, speeches // 200),
                       add=max(1, speeches // 100))
@@ -75,8 +75,8 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     corpus, made = build(work / "corpus.db", args.speeches, args.seed)
     build_seconds = time.perf_counter() - started
-    versions = corpus.conn.execute("SELECT count(*) FROM speech_versions").fetchone()[0]
-    gone = corpus.conn.execute("SELECT count(*) FROM speeches WHERE status = 'gone'"
+    versions = corpus.execute("SELECT count(*) FROM speech_versions").fetchone()[0]
+    gone = corpus.execute("SELECT count(*) FROM speeches WHERE status = 'gone'"
                                ).fetchone()[0]
     rows = []
     meta = Meta("bench")

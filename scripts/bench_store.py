@@ -125,7 +125,7 @@ def main(argv=None) -> int:
             rows.append((label, seconds, len(files) / seconds,
                          ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))))
             if label == "first import":
-                speeches = corpus.conn.execute("SELECT count(*) FROM speeches").fetchone()[0]
+                speeches = corpus.execute("SELECT count(*) FROM speeches").fetchone()[0]
                 size_after_first = db_bytes(db)
         if args.reextract:
             started = time.perf_counter()

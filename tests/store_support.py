@@ -66,4 +66,4 @@ class Clock:
 
 
 def rows(corpus, sql: str, params=()) -> list[dict]:
-    return corpus._all(sql, params)
+    return corpus.query(sql, params)

@@ -114,7 +114,7 @@ def test_reextract_keeps_the_text_read_from_the_pdf(crawled, tmp_path):
     _, db, _, truth = crawled
     copy = tmp_path / "copy.db"
     with Corpus(str(db), readonly=True) as source:
-        source.conn.backup(sqlite3.connect(copy))
+        source.execute("VACUUM INTO ?", (str(copy),))
     with Corpus(str(copy)) as corpus:
         result = corpus.reextract()
         assert result.get("changed", 0) == 0 and result["unchanged"] == SPEECHES

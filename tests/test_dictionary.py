@@ -25,13 +25,13 @@ def test_metadata_json_is_current_and_its_queries_run(tmp_path):
         crawl = corpus.begin_crawl("t", {})
         corpus.record_page(BASE + "a", 200, {}, page(), crawl)
         corpus.record_page(BASE + "a", 200, {}, page(title="B"), crawl)
-        [(until,)] = corpus.conn.execute("SELECT seen_until FROM speech_versions WHERE version = 1")
-        rows = corpus.conn.execute(QUERIES["as_of"]["sql"], {"moment": until}).fetchall()
+        [(until,)] = corpus.execute("SELECT seen_until FROM speech_versions WHERE version = 1")
+        rows = corpus.execute(QUERIES["as_of"]["sql"], {"moment": until}).fetchall()
         assert [(r[0], r[1], r[2]) for r in rows] == [("/opa/speech/a", 2, "B")]
-        rows = corpus.conn.execute(QUERIES["history"]["sql"], {"speech_id": "/opa/speech/a"})
+        rows = corpus.execute(QUERIES["history"]["sql"], {"speech_id": "/opa/speech/a"})
         assert [r[0] for r in rows] == [1, 2]
         for view in VIEWS:
-            corpus.conn.execute(f"SELECT * FROM {view}").fetchall()
+            corpus.execute(f"SELECT * FROM {view}").fetchall()
 
 
 def test_docs_hold_the_current_data_dictionary():
@@ -57,7 +57,7 @@ def test_datasette_metadata_for_any_file_name_and_as_of_means_end_of_day(tmp_pat
     with Corpus(tmp_path / "c.db", extract=FakeExtractor()) as corpus:
         crawl = corpus.begin_crawl("test", {})
         corpus.record_page(BASE + "a", 200, {}, page(), crawl)
-        day = corpus.conn.execute("SELECT substr(seen_from, 1, 10) FROM speech_versions"
+        day = corpus.execute("SELECT substr(seen_from, 1, 10) FROM speech_versions"
                                   ).fetchone()[0]
-        rows = corpus.conn.execute(QUERIES["as_of"]["sql"], {"moment": day}).fetchall()
+        rows = corpus.execute(QUERIES["as_of"]["sql"], {"moment": day}).fetchall()
         assert len(rows) == 1  # a version seen during that day is in "as of that day"

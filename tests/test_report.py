@@ -204,7 +204,7 @@ def test_outcome_columns_come_from_the_outcome_vocabulary(built):
     headers = doc.xpath('//*[@id="crawls"]//thead/tr/th/text()')
     labels = {Outcome.NOT_MODIFIED: "304", Outcome.SKIPPED: "not a speech"}
     with Corpus(built["db"], create=False) as corpus:
-        had = {o for (o,) in corpus.conn.execute("SELECT DISTINCT outcome FROM fetches")}
+        had = {o for (o,) in corpus.execute("SELECT DISTINCT outcome FROM fetches")}
     shown = [labels.get(o, o.value) for o in FETCH_OUTCOMES
              if o in had and o is not Outcome.DISCOVERY]
     assert shown == ["new", "changed", "unchanged", "304", "gone", "failed"]
@@ -313,8 +313,8 @@ def _hostile_corpus(path: Path) -> tuple[int, str]:
         assert corpus.record(hostile_url, 200, HTML, retitled, run).outcome == "new"
         corpus.record_failure("https://www.justice.gov/opa/speech/x?a=" + HOSTILE, run,
                               "HTTP 503 " + HOSTILE, 503)
-        with corpus._tx():  # the store cannot record a move yet: the report must count it
-            corpus.conn.execute(
+        with corpus.transaction():  # the store cannot record a move yet: the report must count it
+            corpus.execute(
                 "INSERT INTO fetches(crawl_id, fetched_at, url, speech_id, status, outcome,"
                 " reason) VALUES (?, '2024-03-01T10:00:00.000000Z', ?, '/opa/speech/y', 301,"
                 " 'moved', ?)", (run, "https://www.justice.gov/opa/speech/y", "to " + HOSTILE))

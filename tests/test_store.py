@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import zlib
 
 import pytest
@@ -246,7 +247,7 @@ def test_extractor_crash_is_recorded_as_failed(corpus, crawl, fake):
     def crash(body, url, *, encoding=None):
         raise RuntimeError("boom")
 
-    corpus._extract_fn = crash
+    corpus.extractor = crash
     assert corpus.record_page(URL, 200, {}, page(), crawl) == "failed"
     assert fetches(corpus)[-1]["reason"] == "RuntimeError: boom"
     assert rows(corpus, "SELECT * FROM speeches") == []
@@ -303,8 +304,8 @@ def test_conditional_headers(corpus, crawl):
 
 def test_charset_comes_from_content_type_when_not_given(corpus, crawl, fake):
     seen = []
-    inner = corpus._extract_fn
-    corpus._extract_fn = lambda body, url, *, encoding=None: seen.append(encoding) or inner(
+    inner = corpus.extractor
+    corpus.extractor = lambda body, url, *, encoding=None: seen.append(encoding) or inner(
         body, url, encoding=encoding)
     corpus.record_page(URL, 200, {"content-type": "text/html; charset=ISO-8859-1"}, page(), crawl)
     corpus.record_page(URL + "-2", 200, {}, page(), crawl, encoding="utf-8")
@@ -364,16 +365,14 @@ def test_crawls_and_frontier(corpus):
     assert (done["speech_id"], done["outcome"]) == ("/opa/speech/b", "new")
 
 
-def test_one_transaction_per_page_rolls_back_on_error(corpus, crawl, monkeypatch):
+def test_one_transaction_per_page_rolls_back_on_error(corpus, crawl):
     corpus.record_page(URL, 200, {}, page(), crawl)
     before = {t: rows(corpus, f"SELECT * FROM {t}") for t in
               ("speeches", "speech_versions", "fetches", "raw_pages")}
-
-    def fail(*args, **kwargs):
-        raise OSError("disk went away")
-
-    monkeypatch.setattr(corpus, "_log", fail)  # the last write of the transaction
-    with pytest.raises(OSError):
+    # The fetch row is the last write of the page's transaction: make it fail.
+    corpus.execute("CREATE TEMP TRIGGER no_fetch BEFORE INSERT ON main.fetches"
+                   " BEGIN SELECT RAISE(ABORT, 'disk went away'); END")
+    with pytest.raises(sqlite3.IntegrityError, match="disk went away"):
         corpus.record_page(URL, 200, {}, page(title="B"), crawl)
     after = {t: rows(corpus, f"SELECT * FROM {t}") for t in before}
     assert after == before

@@ -29,11 +29,11 @@ def open_corpus(path, **kw):
 def test_new_database_has_schema_version_wal_and_busy_timeout(tmp_path):
     with open_corpus(tmp_path / "c.db") as corpus:
         assert corpus.schema_version == len(schema.MIGRATIONS)
-        meta = dict(corpus.conn.execute("SELECT key, value FROM meta"))
+        meta = dict(corpus.execute("SELECT key, value FROM meta"))
         assert meta["schema_version"] == str(len(schema.MIGRATIONS))
-        assert corpus.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert corpus.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
-        assert corpus.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert corpus.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert corpus.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+        assert corpus.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert {"speeches", "speech_versions", "raw_pages", "fetches", "crawls", "frontier",
                 "speeches_fts"} <= set(corpus.db.table_names())
 
@@ -146,14 +146,14 @@ def test_two_writers_at_once_never_corrupt(tmp_path):
         assert proc.wait(timeout=60) == 0
     with open_corpus(path) as corpus:
         assert corpus.check() == []
-        count = corpus.conn.execute("SELECT count(*) FROM speeches").fetchone()[0]
+        count = corpus.execute("SELECT count(*) FROM speeches").fetchone()[0]
         assert count == 2 * 150 + 20
-        fetches = corpus.conn.execute("SELECT count(*) FROM fetches").fetchone()[0]
+        fetches = corpus.execute("SELECT count(*) FROM fetches").fetchone()[0]
         assert fetches == 2 * 2 * 150
         # every fetch of a shared speech that changed it made exactly one version
-        changes = corpus.conn.execute(
+        changes = corpus.execute(
             "SELECT count(*) FROM fetches WHERE outcome IN ('new', 'changed')").fetchone()[0]
-        assert changes == corpus.conn.execute("SELECT count(*) FROM speech_versions").fetchone()[0]
+        assert changes == corpus.execute("SELECT count(*) FROM speech_versions").fetchone()[0]
 
 
 def test_sigkill_mid_crawl_leaves_a_consistent_database(tmp_path):
@@ -167,9 +167,9 @@ def test_sigkill_mid_crawl_leaves_a_consistent_database(tmp_path):
         proc.wait(timeout=10)
         with open_corpus(path) as corpus:
             assert corpus.check() == []
-            assert corpus.conn.execute(
+            assert corpus.execute(
                 "SELECT count(*) FROM fetches WHERE outcome IN ('new', 'changed')").fetchone() == \
-                corpus.conn.execute("SELECT count(*) FROM speech_versions").fetchone()
+                corpus.execute("SELECT count(*) FROM speech_versions").fetchone()
             assert corpus.last_unfinished_crawl("writer") is not None
 
 

@@ -97,7 +97,7 @@ def test_reextract_makes_versions_only_where_output_changed(corpus, clock):
     assert corpus.speech_state(C) is None  # v1 could not read it
     last_seen = {r["id"]: r["last_seen"] for r in rows(corpus, "SELECT * FROM speeches")}
 
-    corpus._extract_fn = Fixed(version="fake-2")
+    corpus.extractor = Fixed(version="fake-2")
     result = corpus.reextract()
 
     assert (result["pages"], result["changed"], result["unchanged"], result["new"]) == (3, 1, 1, 1)
@@ -118,7 +118,7 @@ def test_reextract_keeps_gone_speeches_gone(corpus):
     crawl = corpus.begin_crawl("crawl", {})
     corpus.record_page(A, 200, {}, page(paragraphs=["Hi.", "[applause]"]), crawl)
     corpus.record_page(A, 404, {}, b"", crawl)
-    corpus._extract_fn = Fixed(version="fake-2")
+    corpus.extractor = Fixed(version="fake-2")
     assert corpus.reextract()["changed"] == 1
     assert corpus.speech_state(A)["status"] == "gone"
 
@@ -147,8 +147,8 @@ def test_check_finds_broken_invariants(corpus, damage, expected):
     corpus.record_page(A, 200, {}, page(), crawl)
     corpus.record_page(A, 200, {}, page(title="B"), crawl)
     sql = damage.format(sha=hashlib.sha256(b"hi").hexdigest(), blob=zlib.compress(b"hi").hex())
-    corpus.conn.execute("PRAGMA foreign_keys = OFF")
-    corpus.conn.execute(sql)
+    corpus.execute("PRAGMA foreign_keys = OFF")
+    corpus.execute(sql)
     found = corpus.check()
     assert any(expected in problem for problem in found), found
 
@@ -156,9 +156,9 @@ def test_check_finds_broken_invariants(corpus, damage, expected):
 def test_check_finds_speech_without_versions_and_fts_drift(corpus):
     crawl = corpus.begin_crawl("crawl", {})
     corpus.record_page(A, 200, {}, page(), crawl)
-    corpus.conn.execute("PRAGMA foreign_keys = OFF")
-    corpus.conn.execute("DELETE FROM speech_versions")
-    corpus.conn.execute("DELETE FROM speeches_fts_data")  # wipe the index's contents
+    corpus.execute("PRAGMA foreign_keys = OFF")
+    corpus.execute("DELETE FROM speech_versions")
+    corpus.execute("DELETE FROM speeches_fts_data")  # wipe the index's contents
     found = corpus.check()
     assert "speech /opa/speech/a: has no version" in found
     assert any("full-text index" in p or "integrity_check" in p for p in found), found
@@ -170,7 +170,7 @@ def test_search_index_follows_changes(corpus):
     corpus.record_page(B, 200, {}, page(paragraphs=["We enforce antitrust laws."]), crawl)
 
     def hits(q):
-        return [r[0] for r in corpus.conn.execute(
+        return [r[0] for r in corpus.execute(
             "SELECT s.id FROM speeches_fts JOIN speeches s ON s.n = speeches_fts.rowid"
             " WHERE speeches_fts MATCH ? ORDER BY rank, s.id", (q,))]
 

@@ -25,7 +25,7 @@ def corpus(tmp_path_factory):
 
 def first_fetches(corpus):
     """The first fetch of every stored raw page, from the corpus directly."""
-    return corpus._all(
+    return corpus.query(
         "SELECT url, status, headers, fetched_at, raw_sha256 FROM fetches"
         " WHERE id IN (SELECT min(id) FROM fetches WHERE raw_sha256 IS NOT NULL"
         " GROUP BY raw_sha256) ORDER BY id")

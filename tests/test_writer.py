@@ -58,6 +58,6 @@ def test_sends_never_wait_for_a_writer_that_does_not_read(tmp_path):
     assert result["replies"] == [f"https://www.justice.gov/opa/speech/page-{i}" for i in range(4)]
     assert result["exit"] == 0
     with Corpus(db) as corpus:
-        fetched = corpus.conn.execute(
+        fetched = corpus.execute(
             "SELECT count(*) FROM fetches WHERE url LIKE '%/opa/speech/page-%'").fetchone()[0]
     assert fetched == 4

@@ -117,7 +117,7 @@ def _manifest(corpus, fmt, out, files, moment, since, until, generated_at, extra
               crawl_ids) -> dict:
     return {
         "dataset": "doj-speeches: speeches of the US Department of Justice (justice.gov)",
-        "generated_at": generated_at or corpus._now(),
+        "generated_at": generated_at or corpus.now(),
         "format": fmt,
         "files": files,
         "other_files": _others(out, {f["name"] for f in files} | {"manifest.json"}),
@@ -149,7 +149,7 @@ def _export_warc(corpus: Corpus, out_dir, as_of, since, until, generated_at, for
     written = write_warc(corpus, _out_dir(out_dir, force), as_of=as_of)
     manifest = {
         "dataset": "doj-speeches: raw justice.gov pages as fetched (WARC/1.1)",
-        "generated_at": generated_at or corpus._now(), "format": "warc",
+        "generated_at": generated_at or corpus.now(), "format": "warc",
         "files": [written["warc"]], "index": written["cdxj"], "as_of": written["as_of"],
         "records": "one response record per stored raw page, from the first fetch of it",
         "reproducibility": "same corpus and arguments: byte-identical WARC and CDXJ files",
@@ -218,7 +218,7 @@ def _last_crawl(corpus: Corpus, moment: str | None) -> dict | None:
     if moment:
         sql += " WHERE started <= ?"
         params = (moment,)
-    return corpus._one(sql + " ORDER BY id DESC LIMIT 1", params)
+    return corpus.query_one(sql + " ORDER BY id DESC LIMIT 1", params)
 
 
 def _sha256(path: Path) -> str:

@@ -59,12 +59,12 @@ ORDER BY h.id DESC LIMIT :limit
 
 def events(corpus: Corpus, *, crawl_id: int | None = None, limit: int = 50) -> list[dict]:
     """The newest events, newest first: {kind, speech_id, version, title, url, at, ...}."""
-    return corpus._all(_EVENTS, {"crawl": crawl_id, "limit": limit})
+    return corpus.query(_EVENTS, {"crawl": crawl_id, "limit": limit})
 
 
 def write_feed(corpus: Corpus, path, *, crawl_id: int | None = None, limit: int = 50) -> int:
     """Write the Atom feed of the newest `limit` events to `path`; return the entry count."""
-    if crawl_id is not None and corpus._one("SELECT 1 FROM crawls WHERE id = ?",
+    if crawl_id is not None and corpus.query_one("SELECT 1 FROM crawls WHERE id = ?",
                                             (crawl_id,)) is None:
         raise UserError(f"unknown crawl: {crawl_id}")
     found = events(corpus, crawl_id=crawl_id, limit=limit)
@@ -124,7 +124,7 @@ def _summary(corpus: Corpus, event: dict) -> str:
 
 
 def _quiet_moment(corpus: Corpus) -> str:
-    row = corpus._one("SELECT max(coalesce(finished, started)) AS at FROM crawls")
+    row = corpus.query_one("SELECT max(coalesce(finished, started)) AS at FROM crawls")
     return (row or {}).get("at") or "1970-01-01T00:00:00.000000Z"
 
 

@@ -45,7 +45,7 @@ def release(corpus: Corpus, out_dir, *, fmt: str = "parquet", previous=None, as_
     if fmt not in FORMATS:
         raise UserError(f"unknown release format {fmt!r} (one of {', '.join(FORMATS)})")
     moment = parse_moment(as_of) if as_of is not None else None
-    generated_at = generated_at or corpus._now()
+    generated_at = generated_at or corpus.now()
     meta = meta or Meta.from_env(default_version(moment, generated_at))
     before = changes_mod.read_previous(previous) if previous is not None else None
     out = _prepare(out_dir, force, previous)

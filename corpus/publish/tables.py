@@ -58,7 +58,7 @@ def attachment_rows(corpus: Corpus, moment: str | None, ids=None) -> Iterator[di
     from corpus.publish.schema import ATTACHMENTS
 
     names = [c.name for c in ATTACHMENTS]
-    if not corpus.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'attachments'").fetchone():
+    if not corpus.execute("SELECT 1 FROM sqlite_master WHERE name = 'attachments'").fetchone():
         return
     for row in _held(corpus, "attachments", names, "first_seen", moment, "id"):
         if ids is not None and row["speech_id"] not in ids:
@@ -78,7 +78,7 @@ def _held(corpus: Corpus, table: str, names: list[str], since: str, moment: str 
     if moment is not None:
         sql += f" WHERE {since} <= ?"
         params = (moment,)
-    for values in corpus.conn.execute(f"{sql} ORDER BY {order}", params):
+    for values in corpus.execute(f"{sql} ORDER BY {order}", params):
         yield dict(zip(names, values))
 
 

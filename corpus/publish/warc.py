@@ -77,7 +77,7 @@ def write_warc(corpus: Corpus, out_dir, *, as_of=None) -> dict:
     try:
         with open(tmp, "wb") as fh:
             writer = WARCWriter(fh, gzip=True, warc_version="1.1")
-            for row in corpus._all(_FIRST_FETCHES, {"t": moment}):
+            for row in corpus.query(_FIRST_FETCHES, {"t": moment}):
                 body = corpus.raw_page(row["raw_sha256"])
                 status = f"{row['status']} {_reason(row['status'])}".strip()
                 http = StatusAndHeaders(status, _http_headers(row, len(body)),

@@ -1,4 +1,6 @@
-"""The corpus connection: opening (WAL, busy timeout, migrations), transactions, rows."""
+"""The corpus connection: opening (WAL, busy timeout, migrations), transactions, rows.
+
+`Store` is the one object that holds the connection; every part of `Corpus` gets it."""
 
 from __future__ import annotations
 
@@ -17,124 +19,99 @@ from corpus.store.migrations import migrate, schema_version
 BUSY_TIMEOUT_S = 30.0
 
 
-class Base:
-    """The database handle every part of `Corpus` shares. Not thread-safe: one per thread
-    or process."""
+class Store:
+    """The one connection every part of the corpus shares, with the store's clock, its
+    transactions and its row helpers. Not thread-safe: one per thread or process.
 
-    def __init__(
-        self,
-        path,
-        *,
-        create: bool = True,
-        extract: Callable | None = None,
-        clock: Callable[[], str] | None = None,
-        busy_timeout: float = BUSY_TIMEOUT_S,
-        readonly: bool = False,
-    ):
+    The connection stays private to this class: the parts read through `one`, `all`
+    and `execute`, and write through sqlite-utils' table API (`db`, `insert`,
+    `update`, `delete`) inside `transaction()`."""
+
+    def __init__(self, path: str, *, create: bool = True, clock: Callable[[], str] | None = None,
+                 busy_timeout: float = BUSY_TIMEOUT_S, readonly: bool = False):
         """`readonly`: a connection that cannot write (the spider's, during a crawl whose
-        writer process owns the writes: docs/design.md#d10-one-writer); it never migrates."""
-        self.path = str(path)
-        self._extract_fn = extract
+        writer process owns the writes: docs/design.md); it never migrates."""
         self._clock = clock or utc_now
-        self.readonly = readonly
-        self.conn = (_connect_readonly(self.path, busy_timeout) if readonly
-                     else _connect(self.path, create=create, busy_timeout=busy_timeout))
-        self.db = sqlite_utils.Database(self.conn)
+        self._conn = (_connect_readonly(path, busy_timeout) if readonly
+                      else _connect(path, create=create, busy_timeout=busy_timeout))
+        self.db = sqlite_utils.Database(self._conn)
         try:
             self.schema_version = (schema_version(self.db) if readonly
-                                   else migrate(self.db, self.path))
+                                   else migrate(self.db, path))
         except sqlite3.DatabaseError as exc:
-            self.conn.close()
-            raise UserError(f"cannot use {self.path}: {exc}") from None
+            self._conn.close()
+            raise UserError(f"cannot use {path}: {exc}") from None
         except BaseException:
-            self.conn.close()
+            self._conn.close()
             raise
 
-    # -- plumbing -------------------------------------------------------------------
-
     def close(self) -> None:
-        self.conn.close()
+        self._conn.close()
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def now(self) -> str:
+        """The store's clock (UTC, fixed width): what its own writes are stamped with."""
+        return self._clock()
 
     @contextmanager
-    def _tx(self):
+    def transaction(self):
         """One transaction; inside another, a savepoint of it (its failure undoes only
         its own writes), so a caller can make several writes one commit."""
-        if self.conn.in_transaction:
+        if self._conn.in_transaction:
             begin, commit, undo = "SAVEPOINT inner", "RELEASE inner", ("ROLLBACK TO inner",
                                                                         "RELEASE inner")
         else:
             # IMMEDIATE takes the write lock up front, so a second writer waits for it
             # (busy_timeout) instead of failing on a read-to-write upgrade.
             begin, commit, undo = "BEGIN IMMEDIATE", "COMMIT", ("ROLLBACK",)
-        self.conn.execute(begin)
+        self._conn.execute(begin)
         try:
             yield
         except BaseException:
             # SQLite may have rolled back already (a full disk, SQLITE_FULL): a second
             # ROLLBACK would hide the real error behind "no transaction is active".
-            if self.conn.in_transaction:
+            if self._conn.in_transaction:
                 for statement in undo:
-                    self.conn.execute(statement)
+                    self._conn.execute(statement)
             raise
-        self.conn.execute(commit)
+        self._conn.execute(commit)
 
-    transaction = _tx
-
-    # -- reading, for every module outside the store ------------------------------
-
-    def query(self, sql: str, params=()) -> list[dict]:
-        """Rows of a read-only query, as dicts."""
-        return self._all(sql, params)
-
-    def query_one(self, sql: str, params=()) -> dict | None:
-        """The first row of a read-only query as a dict, or None."""
-        return self._one(sql, params)
+    # -- reading --------------------------------------------------------------------
 
     def execute(self, sql: str, params=()) -> sqlite3.Cursor:
-        """A cursor over a query: for readers that stream rows or read one value."""
-        return self.conn.execute(sql, params)
+        return self._conn.execute(sql, params)
 
-    def now(self) -> str:
-        """The store's clock (UTC, fixed width): what its own writes are stamped with."""
-        return self._clock()
-
-    def _one(self, sql: str, params=()) -> dict | None:
-        cur = self.conn.execute(sql, params)
+    def one(self, sql: str, params=()) -> dict | None:
+        """The first row of a query as a dict, or None."""
+        cur = self._conn.execute(sql, params)
         row = cur.fetchone()
         if row is None:
             return None
         return dict(zip((d[0] for d in cur.description), row))
 
-    def _all(self, sql: str, params=()) -> list[dict]:
-        cur = self.conn.execute(sql, params)
+    def all(self, sql: str, params=()) -> list[dict]:
+        """Every row of a query, as dicts."""
+        cur = self._conn.execute(sql, params)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row)) for row in cur]
 
-    @staticmethod
-    def _validators(row: dict | None) -> dict[str, str]:
-        """Conditional-GET headers from a fetch row's etag and last_modified."""
-        headers = {}
-        if row and row["etag"]:
-            headers["If-None-Match"] = row["etag"]
-        if row and row["last_modified"]:
-            headers["If-Modified-Since"] = row["last_modified"]
-        return headers
+    # -- writing, through sqlite-utils' table API --------------------------------------
 
-    def _now(self) -> str:
-        return self._clock()
+    def insert(self, table: str, row: dict, *, ignore: bool = False) -> int | None:
+        """Insert one row (`ignore`: unless its key is taken); its rowid."""
+        return self.db[table].insert(row, ignore=ignore).last_rowid
 
-    def _extract(self, body: bytes, url: str, encoding: str | None):
-        if self._extract_fn is None:
-            from corpus.extract import extract
+    def insert_all(self, table: str, rows, *, ignore: bool = False) -> int:
+        """Insert rows (`ignore`: those whose key is free); how many were added."""
+        before = self._conn.total_changes
+        self.db[table].insert_all(rows, ignore=ignore)
+        return self._conn.total_changes - before
 
-            self._extract_fn = extract
-        return self._extract_fn(body, url, encoding=encoding)
+    def update(self, table: str, key, values: dict) -> None:
+        """Set columns of the row whose primary key is `key` (a tuple for a compound key)."""
+        self.db[table].update(key, values)
+
+    def delete(self, table: str, key) -> None:
+        self.db[table].delete(key)
 
 
 def _hint(exc: sqlite3.DatabaseError) -> str:

@@ -1,4 +1,4 @@
-"""`check`: SQLite's own integrity checks plus the corpus invariants (docs/design.md#data-model)."""
+"""`check`: SQLite's own integrity checks plus the corpus invariants (docs/design.md)."""
 
 from __future__ import annotations
 
@@ -20,31 +20,30 @@ JSON_LISTS = LIST_FIELDS
 
 
 def problems(corpus: Corpus) -> list[str]:
-    conn = corpus.conn
     found: list[str] = []
-    rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    rows = [r[0] for r in corpus.execute("PRAGMA integrity_check")]
     if rows != ["ok"]:
         found += [f"sqlite integrity_check: {r}" for r in rows]
-    for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
+    for table, rowid, parent, _ in corpus.execute("PRAGMA foreign_key_check"):
         found.append(f"{table} row {rowid}: refers to a missing {parent} row")
     try:
-        conn.execute("INSERT INTO speeches_fts(speeches_fts) VALUES ('integrity-check')")
+        corpus.execute("INSERT INTO speeches_fts(speeches_fts) VALUES ('integrity-check')")
     except sqlite3.DatabaseError as exc:
         found.append(f"full-text index out of step with speeches ({exc})")
-    found += _speech_problems(conn)
-    found += _site_problems(conn)
-    found += _version_problems(conn)
-    found += _raw_problems(conn)
-    found += _capture_problems(conn)
+    found += _speech_problems(corpus)
+    found += _site_problems(corpus)
+    found += _version_problems(corpus)
+    found += _raw_problems(corpus)
+    found += _capture_problems(corpus)
     return found
 
 
-def _capture_problems(conn: sqlite3.Connection) -> list[str]:
-    """Archive captures (docs/design.md#d14-captures): content hashes that match, and every speech known
+def _capture_problems(corpus: Corpus) -> list[str]:
+    """Archive captures: content hashes that match, and every speech known
     only from the archive backed by a capture, gone, with no version of ours."""
-    found = _content_problems(conn, "captures", "captured_at",
+    found = _content_problems(corpus, "captures", "captured_at",
                               lambda sid, at: f"capture {sid} at {at}")
-    for sid, status, version in conn.execute(
+    for sid, status, version in corpus.execute(
             "SELECT id, status, version FROM speeches s WHERE s.source = 'archive' AND"
             " (status != 'gone' OR version != 0 OR NOT EXISTS"
             " (SELECT 1 FROM captures c WHERE c.speech_id = s.id))"):
@@ -53,12 +52,12 @@ def _capture_problems(conn: sqlite3.Connection) -> list[str]:
     return found
 
 
-def _content_problems(conn: sqlite3.Connection, table: str, second: str, label) -> list[str]:
+def _content_problems(corpus: Corpus, table: str, second: str, label) -> list[str]:
     """Rows of a table of records (speech_versions, captures) whose list columns are not
     JSON, whose content_hash is not their content's, or whose text is not their
     paragraphs joined; `label(speech_id, <second key>)` names the row."""
     found = []
-    cur = conn.execute(f"SELECT speech_id, {second}, content_hash, text,"
+    cur = corpus.execute(f"SELECT speech_id, {second}, content_hash, text,"
                        f" {', '.join(CONTENT_COLUMNS)} FROM {table}"
                        f" ORDER BY speech_id, {second}")
     for sid, key, stored, text, *content in cur:
@@ -76,26 +75,26 @@ def _content_problems(conn: sqlite3.Connection, table: str, second: str, label) 
     return found
 
 
-def _speech_problems(conn: sqlite3.Connection) -> list[str]:
+def _speech_problems(corpus: Corpus) -> list[str]:
     found = []
-    for sid, status, gone_since in conn.execute(
+    for sid, status, gone_since in corpus.execute(
             "SELECT id, status, gone_since FROM speeches"
             " WHERE status NOT IN ('live', 'gone', 'moved')"
             " OR (status != 'live') != (gone_since IS NOT NULL)"
             " OR (status = 'moved') != (moved_to IS NOT NULL)"):
         found.append(f"speech {sid}: status {status!r} with gone_since {gone_since!r}")
-    for (sid,) in conn.execute(
+    for (sid,) in corpus.execute(
             "SELECT id FROM speeches s WHERE s.source != 'archive' AND NOT EXISTS"
             " (SELECT 1 FROM speech_versions v WHERE v.speech_id = s.id)"):
         found.append(f"speech {sid}: has no version")
-    for sid, version, top, count, low in conn.execute(
+    for sid, version, top, count, low in corpus.execute(
             "SELECT s.id, s.version, max(v.version), count(*), min(v.version)"
             " FROM speeches s JOIN speech_versions v ON v.speech_id = s.id"
             " GROUP BY s.id HAVING s.version != max(v.version) OR count(*) != max(v.version)"
             " OR min(v.version) != 1"):
         found.append(f"speech {sid}: version {version} but versions numbered {low}..{top}"
                      f" ({count} rows)")
-    for sid, in conn.execute(
+    for sid, in corpus.execute(
             "SELECT s.id FROM speeches s JOIN speech_versions v"
             " ON v.speech_id = s.id AND v.version = s.version"
             " WHERE s.content_hash != v.content_hash OR s.title IS NOT v.title"
@@ -104,22 +103,22 @@ def _speech_problems(conn: sqlite3.Connection) -> list[str]:
     return found
 
 
-def _site_problems(conn: sqlite3.Connection) -> list[str]:
+def _site_problems(corpus: Corpus) -> list[str]:
     """Ids that are not site paths, URLs off every site the corpus crawled, and frontier
     items a finished run left pending (a page neither stored nor recorded as failed)."""
     found = []
     hosts = set(JUSTICE_HOSTS)
-    for (args,) in conn.execute("SELECT args FROM crawls"):
+    for (args,) in corpus.execute("SELECT args FROM crawls"):
         base = (json.loads(args or "{}") or {}).get("base_url")
         if base:
             hosts.add((urlsplit(base).hostname or "").lower())
-    for sid, url in conn.execute("SELECT id, url FROM speeches"):
+    for sid, url in corpus.execute("SELECT id, url FROM speeches"):
         if not sid.startswith("/") or "://" in sid:
             found.append(f"speech {sid}: id is not a site path")
         host = (urlsplit(url or "").hostname or "").lower()
         if url and host not in hosts:
             found.append(f"speech {sid}: url {url} is off-site")
-    for crawl_id, pending in conn.execute(
+    for crawl_id, pending in corpus.execute(
             "SELECT f.crawl_id, count(*) FROM frontier f JOIN crawls c ON c.id = f.crawl_id"
             " WHERE f.state = 'pending' AND c.finished IS NOT NULL AND c.exit_status = 0"
             " GROUP BY f.crawl_id"):
@@ -127,25 +126,25 @@ def _site_problems(conn: sqlite3.Connection) -> list[str]:
     return found
 
 
-def _version_problems(conn: sqlite3.Connection) -> list[str]:
-    found = _content_problems(conn, "speech_versions", "version",
+def _version_problems(corpus: Corpus) -> list[str]:
+    found = _content_problems(corpus, "speech_versions", "version",
                               lambda sid, version: f"speech {sid} version {version}")
-    for sid, version, until, following in conn.execute(
+    for sid, version, until, following in corpus.execute(
             "SELECT a.speech_id, a.version, a.seen_until, b.seen_from FROM speech_versions a"
             " JOIN speech_versions b ON b.speech_id = a.speech_id AND b.version = a.version + 1"
             " WHERE a.seen_until IS NOT b.seen_from OR b.seen_from < a.seen_from"):
         found.append(f"speech {sid} version {version}: seen_until {until} but the next"
                      f" version is seen from {following}")
-    for (sid,) in conn.execute(
+    for (sid,) in corpus.execute(
             "SELECT v.speech_id FROM speech_versions v LEFT JOIN speeches s"
             " ON s.id = v.speech_id WHERE s.id IS NULL GROUP BY v.speech_id"):
         found.append(f"speech_versions of {sid}: no such speech")
     return found
 
 
-def _raw_problems(conn: sqlite3.Connection) -> list[str]:
+def _raw_problems(corpus: Corpus) -> list[str]:
     found = []
-    for sha, size, compression, body in conn.execute(
+    for sha, size, compression, body in corpus.execute(
             "SELECT sha256, size, compression, body FROM raw_pages"):
         try:
             raw = decompress(compression, body)
@@ -154,13 +153,13 @@ def _raw_problems(conn: sqlite3.Connection) -> list[str]:
             continue
         if hashlib.sha256(raw).hexdigest() != sha or len(raw) != size:
             found.append(f"raw page {sha}: content does not match its sha256/size")
-    for (sha,) in conn.execute(
+    for (sha,) in corpus.execute(
             "SELECT r.sha256 FROM raw_pages r WHERE NOT EXISTS"
             " (SELECT 1 FROM fetches f WHERE f.raw_sha256 = r.sha256)"):
         found.append(f"raw page {sha}: orphan (no fetch refers to it)")
     for table, column in (("fetches", "raw_sha256"), ("speech_versions", "raw_sha256"),
                           ("speeches", "raw_sha256")):
-        for (sha,) in conn.execute(
+        for (sha,) in corpus.execute(
                 f"SELECT DISTINCT t.{column} FROM {table} t WHERE t.{column} IS NOT NULL"
                 f" AND NOT EXISTS (SELECT 1 FROM raw_pages r WHERE r.sha256 = t.{column})"):
             found.append(f"{table}.{column} {sha}: no such raw page")

@@ -1,4 +1,4 @@
-"""One crawl per corpus at a time (docs/design.md#d2-lock).
+"""One crawl per corpus at a time (docs/design.md).
 
 An OS lock (flock) on `<db>.lock`: the kernel releases it when the holder dies, even by
 SIGKILL, so a stale lock file never blocks the next crawl. The file's content (pid and

@@ -217,17 +217,54 @@ def _create_views(db: sqlite_utils.Database) -> None:
 
 
 def _m002_moved_and_witnesses(db: sqlite_utils.Database) -> None:
-    """A renamed slug marks the old id `moved` with a pointer (docs/design.md#d12-outcomes); each fetch
-    keeps what discovery said about the speech (docs/design.md#d11-witnesses)."""
+    """A renamed slug marks the old id `moved` with a pointer; each fetch keeps what
+    discovery said about the speech (docs/design.md)."""
     db["speeches"].add_column("moved_to", str)
     db["fetches"].add_column("witnesses", str)  # JSON array of witness objects
 
 
 def _m003_captures_and_attachments(db: sqlite_utils.Database) -> None:
-    """Internet Archive captures, attachments and speeches.source (docs/design.md#d14-captures, #d15-attachments)."""
-    from corpus.store.captures import migrate_captures
-
-    migrate_captures(db)
+    """Internet Archive captures, attachments and speeches.source (docs/design.md)."""
+    db["captures"].create(
+        {
+            "speech_id": str,
+            "captured_at": str,
+            "archive_url": str,
+            "url": str,  # the URL as the archive captured it
+            **RECORD_COLUMNS,
+            "paragraphs": str,  # JSON array
+            "text": str,
+            "content_hash": str,
+            "raw_sha256": str,
+            "extractor_version": str,
+            "recorded_at": str,
+        },
+        pk=("speech_id", "captured_at"),
+        not_null=["archive_url", "content_hash", "recorded_at"],
+        foreign_keys=[("speech_id", "speeches", "id"), ("raw_sha256", "raw_pages", "sha256")],
+    )
+    db["attachments"].create(
+        {
+            "id": int,
+            "speech_id": str,
+            "url": str,
+            "name": str,
+            "media_type": str,
+            "raw_sha256": str,
+            "text": str,
+            "pages": int,
+            "warnings": str,  # JSON array: what text extraction could not do
+            "first_seen": str,
+            "last_seen": str,
+        },
+        pk="id",
+        not_null=["speech_id", "url", "raw_sha256", "first_seen", "last_seen"],
+        foreign_keys=[("speech_id", "speeches", "id"), ("raw_sha256", "raw_pages", "sha256")],
+    )
+    db.execute("CREATE INDEX attachments_speech ON attachments(speech_id, url, id)")
+    db["attachments"].enable_fts(["name", "text"], create_triggers=True,
+                                 tokenize="porter unicode61 remove_diacritics 2")
+    db["speeches"].add_column("source", str, not_null_default="crawl")
 
 
 # Ordered: position i (1-based) is schema version i. Append only; never edit a shipped one.

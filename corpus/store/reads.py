@@ -1,4 +1,4 @@
-"""Reading the corpus: records (current or as of a moment), search, history."""
+"""Reading the corpus: records (current or as of a moment), a speech's history."""
 
 from __future__ import annotations
 
@@ -8,11 +8,15 @@ from collections.abc import Iterator
 from corpus.moments import parse_date, parse_moment
 from corpus.outcomes import LIVE_OUTCOMES, Outcome, sql_in
 from corpus.record import FIELDS, LIST_FIELDS
+from corpus.store.base import Store
 from corpus.urls import canonical_id
 
 
 class Reads:
-    """Methods of `Corpus` that read."""
+    """Records (current or as of a moment), a speech's versions and status events."""
+
+    def __init__(self, store: Store):
+        self.store = store
 
     def records(self, *, as_of=None, since=None, until=None) -> Iterator[dict]:
         """Speech records ordered by id: the current ones, or as the corpus held them at
@@ -54,7 +58,7 @@ class Reads:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY 1"
-        cur = self.conn.execute(sql, params)
+        cur = self.store.execute(sql, params)
         names = [d[0] for d in cur.description]
         for row in cur:
             record = dict(zip(names, row))
@@ -66,16 +70,10 @@ class Reads:
         """The record of every speech as the corpus held it at `moment` (date = end of day)."""
         return self.records(as_of=moment)
 
-    def search(self, query: str, limit: int = 20):
-        """Full-text search over title and text: a `corpus.views.search.SearchResult`."""
-        from corpus.views.search import search
-
-        return search(self, query, limit)
-
     def status_events(self, speech_id: str) -> list[dict]:
         """When the speech went gone or came back: [{at, status, reason}], oldest first."""
         events, status = [], None
-        for at, outcome, reason in self.conn.execute(
+        for at, outcome, reason in self.store.execute(
                 "SELECT fetched_at, outcome, reason FROM fetches WHERE speech_id = ?"
                 " AND outcome IN ('new', 'changed', 'unchanged', 'not_modified', 'gone')"
                 " ORDER BY id", (speech_id,)):
@@ -86,10 +84,10 @@ class Reads:
         return events
 
     def find_speech(self, id_or_url: str) -> dict | None:
-        return self._one("SELECT * FROM speeches WHERE id = ?", (canonical_id(id_or_url),))
+        return self.store.one("SELECT * FROM speeches WHERE id = ?", (canonical_id(id_or_url),))
 
     def versions(self, speech_id: str) -> list[dict]:
-        rows = self._all(
+        rows = self.store.all(
             "SELECT * FROM speech_versions WHERE speech_id = ? ORDER BY version", (speech_id,))
         for row in rows:
             for name in LIST_FIELDS:

@@ -6,10 +6,20 @@ from collections import Counter
 from collections.abc import Callable
 
 from corpus.errors import NotASpeech
+from corpus.store.base import Store
+from corpus.store.extraction import Extraction
+from corpus.store.port import CrawlPort
+from corpus.store.raw import RawPages
+from corpus.store.versions import Versions
 
 
 class Reextract:
-    """The `reextract` method of `Corpus`."""
+    """Re-extraction of every speech's latest stored page."""
+
+    def __init__(self, store: Store, crawls: CrawlPort, raw: RawPages, extract: Extraction,
+                 versions: Versions):
+        self.store, self.crawls, self.raw = store, crawls, raw
+        self.extract, self.versions = extract, versions
 
     def reextract(self, *, progress: Callable[[int, int], None] | None = None) -> dict:
         """Re-run extraction over each speech's latest stored page (no network).
@@ -17,8 +27,8 @@ class Reextract:
         A new version (with the new extractor_version) only where the record changed;
         pages that failed or were skipped before are tried again.
         """
-        crawl_id = self.begin_crawl("reextract", {})
-        targets = self._all(
+        crawl_id = self.crawls.begin_crawl("reextract", {})
+        targets = self.store.all(
             "SELECT f.speech_id, f.raw_sha256, f.encoding, f.url FROM fetches f"
             " WHERE f.id IN (SELECT max(id) FROM fetches WHERE status BETWEEN 200 AND 299"
             "   AND raw_sha256 IS NOT NULL AND speech_id IS NOT NULL"
@@ -29,23 +39,23 @@ class Reextract:
         counts: Counter = Counter()
         failures: list[str] = []
         for done, target in enumerate(targets, start=1):
-            body = self.raw_page(target["raw_sha256"])
+            body = self.raw.get(target["raw_sha256"])
             try:
-                speech = self._extract(body, target["url"], target["encoding"])
+                speech = self.extract(body, target["url"], target["encoding"])
             except NotASpeech:
                 counts["skipped"] += 1
             except Exception as exc:
                 counts["failed"] += 1
                 failures.append(f"{target['speech_id']}: {exc}")
             else:
-                with self._tx():
-                    outcome, _, _ = self._apply(target["speech_id"], speech,
-                                                target["raw_sha256"], crawl_id, self._now(),
+                with self.store.transaction():
+                    outcome, _, _ = self.versions.apply(target["speech_id"], speech,
+                                                target["raw_sha256"], crawl_id, self.store.now(),
                                                 target["url"], fetched=False)
                 counts[outcome] += 1
             if progress:
                 progress(done, len(targets))
         stats = {"pages": len(targets), **counts, "failures": failures[:100]}
-        self.finish_crawl(crawl_id, stats, 0)
+        self.crawls.finish_crawl(crawl_id, stats, 0)
         return {"crawl_id": crawl_id, **stats}
 

@@ -1,17 +1,45 @@
-"""Versioning: fold an extracted record into its speech (new version or not)."""
+"""Versioning: a speech's row, and an extracted record folded into it (new version or not)."""
 
 from __future__ import annotations
 
 from corpus.moments import later
 from corpus.record import LIST_FIELDS, RECORD_FIELDS, content_hash
-from corpus.store.pages import _json
+from corpus.store.base import Store
+from corpus.store.fetches import to_json
 
 
 class Versions:
-    """The method of `Corpus` that versions a record (called inside a transaction)."""
+    """`speeches` and `speech_versions` (writes inside the caller's transaction)."""
 
-    def _apply(self, sid: str, speech, raw_sha: str, crawl_id: int | None, now: str, url: str,
-               *, fetched: bool = True) -> tuple[str, int, str | None]:
+    def __init__(self, store: Store):
+        self.store = store
+
+    def speech(self, sid: str) -> dict | None:
+        """What the writes need of a speech's row (`n`, its key, among them)."""
+        return self.store.one(
+            "SELECT n, id, status, version, content_hash, raw_sha256, last_changed, gone_since"
+            " FROM speeches WHERE id = ?",
+            (sid,),
+        )
+
+    @staticmethod
+    def revive(row: dict) -> tuple[dict, str | None]:
+        """The columns that make a gone or moved speech live again, and why; ({}, None)
+        for a live one."""
+        if row["status"] != "live":
+            return ({"status": "live", "gone_since": None, "moved_to": None},
+                    f"live again ({row['status']} since {row['gone_since']})")
+        return {}, None
+
+    def seen(self, row: dict, now: str, **values) -> str | None:
+        """A fetch found the speech (200 or 304): last_seen moves, a gone speech is live
+        again (the reason says so)."""
+        revive, reason = self.revive(row)
+        self.store.update("speeches", row["n"], {"last_seen": now, **values, **revive})
+        return reason
+
+    def apply(self, sid: str, speech, raw_sha: str, crawl_id: int | None, now: str, url: str,
+              *, fetched: bool = True) -> tuple[str, int, str | None]:
         """Fold an extracted record into the speech: (outcome, version, reason).
 
         `fetched` is False for re-extraction: no network contact, so neither last_seen
@@ -21,20 +49,17 @@ class Versions:
         record["paragraphs"] = list(speech.paragraphs or [])
         chash = content_hash(record)
         for name in LIST_FIELDS:
-            record[name] = _json(list(record[name] or []))
+            record[name] = to_json(list(record[name] or []))
         text = "\n\n".join(speech.paragraphs or [])  # by definition; keeps text = f(content)
-        row = self._speech(sid)
+        row = self.speech(sid)
         if row is not None and row["content_hash"] == chash:
             # Same record: the row shows the newest URL, generation and "Updated".
-            revive, reason = self._revive(row) if fetched else ("", None)
-            seen = ", last_seen = :now" if fetched else ""
-            self.conn.execute(
-                f"UPDATE speeches SET url = :url, generation = :generation, updated = :updated,"
-                f" raw_sha256 = :raw{seen}{revive} WHERE n = :n",
-                {"url": url, "generation": record["generation"], "updated": record["updated"],
-                 "raw": raw_sha, "now": now, "n": row["n"]},
-            )
-            return "unchanged", row["version"], reason
+            shown = {"url": url, "generation": record["generation"],
+                     "updated": record["updated"], "raw_sha256": raw_sha}
+            if not fetched:
+                self.store.update("speeches", row["n"], shown)
+                return "unchanged", row["version"], None
+            return "unchanged", row["version"], self.seen(row, now, **shown)
 
         version = 1 if row is None else row["version"] + 1
         since = now if row is None else later(now, row["last_changed"])
@@ -43,26 +68,17 @@ class Versions:
                   "last_changed": since}
         reason = None
         if row is None:
-            fields.update(id=sid, status="live", first_seen=now, last_seen=now)
-            self.conn.execute(
-                f"INSERT INTO speeches({', '.join(fields)})"
-                f" VALUES ({', '.join(':' + k for k in fields)})", fields)
+            self.store.insert("speeches", {"id": sid, **fields, "status": "live",
+                                           "first_seen": now, "last_seen": now})
         else:
-            self.conn.execute(
-                "UPDATE speech_versions SET seen_until = ? WHERE speech_id = ? AND version = ?",
-                (since, sid, row["version"]))
-            revive, reason = self._revive(row) if fetched else ("", None)
+            self.store.update("speech_versions", (sid, row["version"]), {"seen_until": since})
             if fetched:
-                fields["last_seen"] = now
-            sets = ", ".join(f"{k} = :{k}" for k in fields)
-            self.conn.execute(f"UPDATE speeches SET {sets}{revive} WHERE n = :n",
-                              {**fields, "n": row["n"]})
-        row_v = {**record, "speech_id": sid, "version": version, "url": url, "text": text,
-                 "content_hash": chash, "raw_sha256": raw_sha, "crawl_id": crawl_id,
-                 "extractor_version": getattr(speech, "extractor_version", "") or "",
-                 "seen_from": since}
-        self.conn.execute(
-            f"INSERT INTO speech_versions({', '.join(row_v)})"
-            f" VALUES ({', '.join(':' + k for k in row_v)})", row_v)
+                reason = self.seen(row, now, **fields)
+            else:
+                self.store.update("speeches", row["n"], fields)
+        self.store.insert("speech_versions", {
+            **record, "speech_id": sid, "version": version, "url": url, "text": text,
+            "content_hash": chash, "raw_sha256": raw_sha, "crawl_id": crawl_id,
+            "extractor_version": getattr(speech, "extractor_version", "") or "",
+            "seen_from": since})
         return ("new", 1, None) if row is None else ("changed", version, reason)
-

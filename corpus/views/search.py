@@ -86,12 +86,12 @@ def search(corpus, query: str, limit: int = 20) -> SearchResult:
 
 
 def _run(corpus, fts_query: str, limit: int) -> SearchResult:
-    total = corpus.conn.execute(_TOTAL, (fts_query,)).fetchone()[0]
-    hits = corpus._all(_HITS, (fts_query, limit))
+    total = corpus.execute(_TOTAL, (fts_query,)).fetchone()[0]
+    hits = corpus.query(_HITS, (fts_query, limit))
     in_files = 0
     if _has_attachments(corpus):
-        in_files = corpus.conn.execute(_ATTACHMENT_TOTAL, (fts_query,)).fetchone()[0]
-        hits += corpus._all(_ATTACHMENT_HITS, (fts_query, limit)) if in_files else []
+        in_files = corpus.execute(_ATTACHMENT_TOTAL, (fts_query,)).fetchone()[0]
+        hits += corpus.query(_ATTACHMENT_HITS, (fts_query, limit)) if in_files else []
     hits.sort(key=lambda h: (h["score"], h["id"], h["source"]))
     hits = hits[:limit]
     for hit in hits:
@@ -103,5 +103,5 @@ def _run(corpus, fts_query: str, limit: int) -> SearchResult:
 
 def _has_attachments(corpus) -> bool:
     """False for a read-only corpus older than the attachments table (schema 3)."""
-    return corpus.conn.execute(
+    return corpus.execute(
         "SELECT 1 FROM sqlite_master WHERE name = 'attachments_fts'").fetchone() is not None

@@ -9,15 +9,15 @@ from corpus.store import Corpus
 
 
 def _counts(corpus: Corpus, sql: str) -> dict:
-    return {str(key): n for key, n in corpus.conn.execute(sql)}
+    return {str(key): n for key, n in corpus.execute(sql)}
 
 
 def summary(corpus: Corpus, *, crawls: int = 5, components: int = 15) -> dict:
-    one = corpus.conn.execute
+    one = corpus.execute
     raw_count, raw_stored, raw_size = one(
         "SELECT count(*), coalesce(sum(length(body)), 0), coalesce(sum(size), 0) FROM raw_pages"
     ).fetchone()
-    recent = corpus._all("SELECT * FROM crawls ORDER BY id DESC LIMIT ?", (crawls,))
+    recent = corpus.query("SELECT * FROM crawls ORDER BY id DESC LIMIT ?", (crawls,))
     for crawl in recent:
         crawl["args"] = json.loads(crawl["args"] or "{}")
         crawl["stats"] = json.loads(crawl["stats"]) if crawl["stats"] else None

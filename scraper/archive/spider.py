@@ -27,7 +27,6 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
-from corpus.store.captures import frontier_metas, speech_ids
 from corpus.store.messages import ArchiveFetched, CaptureFetched, FrontierAdd
 from corpus.urls import canonical_id
 from scraper.crawl import failures
@@ -125,10 +124,9 @@ class WaybackSpider(scrapy.Spider):
             yield request
 
     def start_list(self):
-        conn = self.corpus.conn
-        self.known = set(speech_ids(conn))
+        self.known = set(self.corpus.speech_ids())
         if self.resume:
-            for meta in frontier_metas(conn, self.crawl_id):
+            for meta in self.corpus.frontier_metas(self.crawl_id):
                 self.known.add(meta.get("speech_id") or "")
                 self.targets.add(meta.get("target") or "")
             logger.info("resuming wayback backfill %s from its frontier", self.crawl_id)
@@ -136,7 +134,7 @@ class WaybackSpider(scrapy.Spider):
             items = [(listing_item(t, self.wayback), {"kind": "listing-cdx", "target": t,
                                                       "prefix": True}) for t in LISTING_TARGETS]
             self.targets.update(LISTING_TARGETS)
-            crawled = speech_ids(conn, "crawl")
+            crawled = self.corpus.speech_ids("crawl")
             items += [(speech_item(sid, self.wayback), {"kind": "cdx", "speech_id": sid})
                       for sid in crawled]
             self.crawler.stats.set_value("wayback/speeches", len(crawled))

@@ -33,12 +33,11 @@ def _history(corpus, speech: dict) -> dict:
 def _timeline(corpus, speech_id: str, versions: list[dict]) -> list[dict]:
     """Archive captures and our versions on one timeline, each marked by its source
     (docs/design.md#d14-captures), with the diff of each entry whose content changed."""
-    from corpus.store.captures import capture_records, timeline
     from corpus.views.diff import diff_records
 
-    captures = capture_records(corpus.conn, speech_id)
+    captures = corpus.capture_records(speech_id)
     by_version = {v["version"]: v for v in versions}
-    entries, previous = timeline(corpus.conn, speech_id), None
+    entries, previous = corpus.timeline(speech_id), None
     for entry in entries:
         record = (captures.get(entry["moment"]) if entry["source"] == "archive"
                   else by_version.get(entry["version"]))

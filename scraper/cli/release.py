@@ -52,7 +52,7 @@ def release_command(db_path, out_dir, previous, as_of, version, fmt, title, auth
     from corpus.publish.release import Meta, default_version, release
 
     with open_corpus(db_path) as corpus:
-        generated_at = corpus._now()
+        generated_at = corpus.now()
         moment = parse_moment(as_of) if as_of is not None else None
         meta = Meta.from_env(version or default_version(moment, generated_at), title=title,
                              authors=authors, doi=doi, url=url)

@@ -179,7 +179,7 @@ def check_command(db_path, fmt):
 
     with open_corpus(db_path) as corpus:
         problems = corpus.check()
-        counts = corpus.conn.execute(
+        counts = corpus.execute(
             "SELECT (SELECT count(*) FROM speeches), (SELECT count(*) FROM speech_versions),"
             " (SELECT count(*) FROM raw_pages)").fetchone()
     result = {"ok": not problems, "speeches": counts[0], "versions": counts[1],

@@ -17,14 +17,14 @@ MAX_LISTED = 100  # rows of "added" and "problems" in a crawl report
 _PROBLEM = f"outcome IN {sql_in(PROBLEM_OUTCOMES)}"
 
 
-def _all(conn, sql: str, params=()) -> list[dict]:
-    cur = conn.execute(sql, params)
+def _all(corpus, sql: str, params=()) -> list[dict]:
+    cur = corpus.execute(sql, params)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row)) for row in cur]
 
 
-def _one(conn, sql: str, params=()):
-    return conn.execute(sql, params).fetchone()[0]
+def _one(corpus, sql: str, params=()):
+    return corpus.execute(sql, params).fetchone()[0]
 
 
 def _scope(crawl_id: int | None) -> tuple[str, tuple]:
@@ -42,15 +42,15 @@ def _scope(crawl_id: int | None) -> tuple[str, tuple]:
             "   WHERE w.speech_id = v.speech_id AND w.crawl_id = v.crawl_id))"), (crawl_id,)
 
 
-def crawl_rows(conn, where: str, params=()) -> list[dict]:
+def crawl_rows(corpus, where: str, params=()) -> list[dict]:
     """Rows of `crawls` with args and stats decoded and `outcomes` counted per run."""
-    crawls = _all(conn, f"SELECT * FROM crawls {where}", params)
+    crawls = _all(corpus, f"SELECT * FROM crawls {where}", params)
     if not crawls:
         return crawls
     ids = [c["id"] for c in crawls]
     marks = ",".join("?" for _ in ids)
     outcomes: dict[int, dict] = {}
-    for crawl_id, outcome, count in conn.execute(
+    for crawl_id, outcome, count in corpus.execute(
             f"SELECT crawl_id, outcome, count(*) FROM fetches WHERE crawl_id IN ({marks})"
             " GROUP BY 1, 2", ids):
         outcomes.setdefault(crawl_id, {})[outcome] = count
@@ -64,9 +64,9 @@ def crawl_rows(conn, where: str, params=()) -> list[dict]:
     return crawls
 
 
-def _versions(conn, speech_id: str, numbers: tuple[int, ...]) -> dict[int, dict]:
+def _versions(corpus, speech_id: str, numbers: tuple[int, ...]) -> dict[int, dict]:
     marks = ",".join("?" for _ in numbers)
-    rows = _all(conn, f"SELECT * FROM speech_versions WHERE speech_id = ? AND version IN ({marks})",
+    rows = _all(corpus, f"SELECT * FROM speech_versions WHERE speech_id = ? AND version IN ({marks})",
                 (speech_id, *numbers))
     for row in rows:
         for name in LIST_FIELDS:
@@ -74,44 +74,43 @@ def _versions(conn, speech_id: str, numbers: tuple[int, ...]) -> dict[int, dict]
     return {row["version"]: row for row in rows}
 
 
-def _counts(conn, cte: str, params: tuple) -> dict:
+def _counts(corpus, cte: str, params: tuple) -> dict:
     """Speeches in scope by generation and status, year, month and component."""
     data: dict = {}
     data["status_generation"] = _all(
-        conn, f"{cte} SELECT coalesce(generation, 'unknown') AS generation, status,"
+        corpus, f"{cte} SELECT coalesce(generation, 'unknown') AS generation, status,"
               " count(*) AS n FROM scope GROUP BY 1, 2 ORDER BY 1, 2", params)
     data["speeches"] = sum(r["n"] for r in data["status_generation"])
-    (data["dated"], data["first_date"], data["last_date"], data["changed_speeches"]) = conn.execute(
+    (data["dated"], data["first_date"], data["last_date"], data["changed_speeches"]) = corpus.execute(
         f"{cte} SELECT count(date), min(date), max(date), coalesce(sum(changed), 0) FROM scope",
         params).fetchone()
     data["by_year"] = _all(
-        conn, f"{cte} SELECT coalesce(substr(date, 1, 4), 'undated') AS year, count(*) AS n,"
+        corpus, f"{cte} SELECT coalesce(substr(date, 1, 4), 'undated') AS year, count(*) AS n,"
               " sum(status = 'live') AS live, sum(status = 'gone') AS gone,"
               " sum(changed) AS changed FROM scope GROUP BY 1 ORDER BY 1 DESC", params)
     data["by_month"] = [
-        (month, n) for month, n in conn.execute(
+        (month, n) for month, n in corpus.execute(
             f"{cte} SELECT substr(date, 1, 7), count(*) FROM scope"
             " WHERE date GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]*' GROUP BY 1 ORDER BY 1", params)
         if 1 <= int(month[5:7]) <= 12]
     data["by_component"] = _all(
-        conn, f"{cte} SELECT j.value AS component, count(*) AS n,"
+        corpus, f"{cte} SELECT j.value AS component, count(*) AS n,"
               " sum(status = 'live') AS live, sum(status = 'gone') AS gone,"
               " min(date) AS first, max(date) AS last"
               " FROM scope, json_each(coalesce(scope.components, '[]')) j"
               " GROUP BY 1 ORDER BY 2 DESC, 1", params)
     data["no_component"] = _one(
-        conn, f"{cte} SELECT count(*) FROM scope"
+        corpus, f"{cte} SELECT count(*) FROM scope"
               " WHERE json_array_length(coalesce(components, '[]')) = 0", params)
     return data
 
 
 def _corpus_totals(corpus, changed: int) -> tuple[dict, tuple]:
     """Whole-corpus figures, and the query picking the changes to show."""
-    conn = corpus.conn
-    data = {"versions": _one(conn, "SELECT count(*) FROM speech_versions"),
-            "fetches": _one(conn, "SELECT count(*) FROM fetches"),
-            "runs": _one(conn, "SELECT count(*) FROM crawls")}
-    data["raw_pages"], data["raw_bytes"] = conn.execute(
+    data = {"versions": _one(corpus, "SELECT count(*) FROM speech_versions"),
+            "fetches": _one(corpus, "SELECT count(*) FROM fetches"),
+            "runs": _one(corpus, "SELECT count(*) FROM crawls")}
+    data["raw_pages"], data["raw_bytes"] = corpus.execute(
         "SELECT count(*), coalesce(sum(size), 0) FROM raw_pages").fetchone()
     path = Path(corpus.path)
     data["database_bytes"] = sum(p.stat().st_size for p in (path, Path(f"{path}-wal"))
@@ -122,20 +121,20 @@ def _corpus_totals(corpus, changed: int) -> tuple[dict, tuple]:
     return data, picks
 
 
-def _crawl_totals(conn, crawl_id: int, changed: int) -> tuple[dict, tuple]:
+def _crawl_totals(corpus, crawl_id: int, changed: int) -> tuple[dict, tuple]:
     """One run's added speeches and problem fetches, and the query picking its changes."""
     data = {
-        "changed_total": _one(conn, "SELECT count(*) FROM speech_versions"
+        "changed_total": _one(corpus, "SELECT count(*) FROM speech_versions"
                                     " WHERE crawl_id = ? AND version > 1", (crawl_id,)),
-        "added_total": _one(conn, "SELECT count(*) FROM speech_versions"
+        "added_total": _one(corpus, "SELECT count(*) FROM speech_versions"
                                   " WHERE crawl_id = ? AND version = 1", (crawl_id,)),
-        "added": _all(conn, "SELECT v.speech_id AS id, v.title, v.date, v.url, s.status"
+        "added": _all(corpus, "SELECT v.speech_id AS id, v.title, v.date, v.url, s.status"
                             " FROM speech_versions v JOIN speeches s ON s.id = v.speech_id"
                             " WHERE v.crawl_id = ? AND v.version = 1"
                             " ORDER BY v.date DESC, v.speech_id LIMIT ?", (crawl_id, MAX_LISTED)),
-        "problems_total": _one(conn, f"SELECT count(*) FROM fetches WHERE crawl_id = ?"
+        "problems_total": _one(corpus, f"SELECT count(*) FROM fetches WHERE crawl_id = ?"
                                      f" AND {_PROBLEM}", (crawl_id,)),
-        "problems": _all(conn, "SELECT fetched_at, outcome, status, url, reason FROM fetches"
+        "problems": _all(corpus, "SELECT fetched_at, outcome, status, url, reason FROM fetches"
                                f" WHERE crawl_id = ? AND {_PROBLEM} ORDER BY id LIMIT ?",
                          (crawl_id, MAX_LISTED)),
     }
@@ -145,12 +144,12 @@ def _crawl_totals(conn, crawl_id: int, changed: int) -> tuple[dict, tuple]:
     return data, picks
 
 
-def _changes(conn, picks: tuple) -> list[dict]:
+def _changes(corpus, picks: tuple) -> list[dict]:
     """Each picked version with the one before it and its speech."""
     changes = []
-    for speech_id, version in conn.execute(*picks).fetchall():
-        pair = _versions(conn, speech_id, (version - 1, version))
-        speech = _all(conn, "SELECT id, url, status, version FROM speeches WHERE id = ?",
+    for speech_id, version in corpus.execute(*picks).fetchall():
+        pair = _versions(corpus, speech_id, (version - 1, version))
+        speech = _all(corpus, "SELECT id, url, status, version FROM speeches WHERE id = ?",
                       (speech_id,))
         if len(pair) == 2 and speech:
             changes.append({"speech": speech[0], "old": pair[version - 1], "new": pair[version]})
@@ -159,44 +158,41 @@ def _changes(conn, picks: tuple) -> list[dict]:
 
 def gather(corpus, *, crawl_id: int | None = None, changed: int = 20, crawls: int = 10) -> dict:
     """Everything the page shows, as plain data. UserError for an unknown crawl."""
-    conn = corpus.conn
     data: dict = {"database": str(corpus.path), "crawl_id": crawl_id}
     if crawl_id is not None:
-        found = crawl_rows(conn, "WHERE id = ?", (crawl_id,))
+        found = crawl_rows(corpus, "WHERE id = ?", (crawl_id,))
         if not found:
             raise UserError(f"unknown crawl: {crawl_id} (`doj-speeches stats` lists the last runs)")
         data["crawl"], data["crawls"] = found[0], found
     else:
-        data["crawl"], data["crawls"] = None, crawl_rows(conn, "ORDER BY id DESC LIMIT ?",
+        data["crawl"], data["crawls"] = None, crawl_rows(corpus, "ORDER BY id DESC LIMIT ?",
                                                          (crawls,))
     cte, params = _scope(crawl_id)
-    data.update(_counts(conn, cte, params))
+    data.update(_counts(corpus, cte, params))
     if crawl_id is None:
         totals, picks = _corpus_totals(corpus, changed)
         totals["changed_total"] = data["changed_speeches"]
     else:
-        totals, picks = _crawl_totals(conn, crawl_id, changed)
+        totals, picks = _crawl_totals(corpus, crawl_id, changed)
     data.update(totals)
-    data["changes"] = _changes(conn, picks)
-    data["archive_changes"] = _archive_changes(conn, changed) if crawl_id is None else []
+    data["changes"] = _changes(corpus, picks)
+    data["archive_changes"] = _archive_changes(corpus, changed) if crawl_id is None else []
     return data
 
 
-def _archive_changes(conn, limit: int) -> list[dict]:
+def _archive_changes(corpus, limit: int) -> list[dict]:
     """The latest changes seen in the Internet Archive's captures (docs/design.md#d14-captures):
     every kept capture but a speech's first differs from the one before it in time."""
-    from corpus.store.captures import capture_records
-
-    picks = conn.execute(
+    picks = corpus.execute(
         "SELECT c.speech_id, c.captured_at FROM captures c WHERE EXISTS (SELECT 1 FROM"
         " captures p WHERE p.speech_id = c.speech_id AND p.captured_at < c.captured_at)"
         " ORDER BY c.captured_at DESC, c.speech_id LIMIT ?", (limit,)).fetchall()
     changes = []
     for speech_id, captured_at in picks:
-        records = capture_records(conn, speech_id)
+        records = corpus.capture_records(speech_id)
         moments = sorted(records)
         at = moments.index(captured_at)
-        speech = _all(conn, "SELECT id, url, status, version, source FROM speeches WHERE id = ?",
+        speech = _all(corpus, "SELECT id, url, status, version, source FROM speeches WHERE id = ?",
                       (speech_id,))
         if speech and at > 0:
             changes.append({"speech": speech[0], "old": records[moments[at - 1]],
