@@ -60,7 +60,8 @@ class Versions:
         row_v = {**record, "speech_id": sid, "version": version, "url": url, "text": text,
                  "content_hash": chash, "raw_sha256": raw_sha, "crawl_id": crawl_id,
                  "extractor_version": getattr(speech, "extractor_version", "") or "",
-                 "seen_from": since}
+                 "seen_from": since,
+                 "warnings": _json(list(getattr(speech, "warnings", None) or []))}
         self.conn.execute(
             f"INSERT INTO speech_versions({', '.join(row_v)})"
             f" VALUES ({', '.join(':' + k for k in row_v)})", row_v)
