@@ -198,10 +198,10 @@ def check_command(db_path, fmt):
 
 @click.command("export")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "warc"]),
+@click.option("--format", "fmt", type=click.Choice(["parquet", "jsonl", "csv", "warc", "wacz"]),
               required=True)
 @click.option("--out", "out_dir", required=True, type=click.Path(),
-              help="Folder for the data file and manifest.json.")
+              help="Folder for the data files, manifest.json and datapackage.json.")
 @click.option("--as-of", help="The corpus as it was then: YYYY-MM-DD (end of day, UTC) "
                               "or an ISO 8601 date-time.")
 @click.option("--since", help="Speeches dated on or after YYYY-MM-DD.")
@@ -210,29 +210,39 @@ def check_command(db_path, fmt):
               help="Write into a folder that is not empty (its previous export is replaced).")
 @corpus_errors
 def export_command(db_path, fmt, out_dir, as_of, since, until, force):
-    """Write a dataset release: speeches.<format> plus manifest.json.
+    """Write the corpus's tables: a release without the citation files.
 
-    The same corpus and arguments give byte-identical data files; the manifest differs
-    only in generated_at. A folder that is not empty is refused unless --force.
+    parquet, jsonl and csv write the tables of `release` (speeches, speech_versions,
+    speech_status, and captures and attachments when there are some) with manifest.json
+    and datapackage.json; --since/--until keep the speeches dated between them and their
+    rows. warc writes the raw pages (pages.warc.gz, pages.cdxj); wacz packs them for
+    replay (ReplayWeb.page, pywb). The same corpus and arguments give byte-identical data
+    files. A folder that is not empty is refused unless --force.
 
     \b
     Examples:
-      doj-speeches export --format parquet --out release-2026-11/
+      doj-speeches export --format parquet --out snapshot/
       doj-speeches export --format csv --out snap/ --as-of 2025-06-30 --since 2021-01-01
+      doj-speeches export --format wacz --out pages/
     """
     from corpus.publish.export import export
 
     with open_corpus(db_path) as corpus:
         manifest = export(corpus, fmt, out_dir, as_of=as_of, since=since, until=until,
                           force=force)
-    data = manifest["files"][0]
-    if data["rows"] == 0:  # an empty release is legal, but rarely what was meant
+    out = Path(out_dir)
+    if fmt in ("warc", "wacz"):
+        data = manifest["files"][0]
+        click.echo(f"wrote {manifest['records']} records of {manifest['speeches']} speeches"
+                   f" to {out / data['name']} and {out / 'manifest.json'}")
+        return
+    rows = {f["table"]: f["rows"] for f in manifest["files"]}
+    if rows["speeches"] == 0:  # an empty export is legal, but rarely what was meant
         click.echo(f"0 speeches match (as of {as_of or 'now'}, since {since or '-'},"
                    f" until {until or '-'})", err=True)
-    out = Path(out_dir)
-    click.echo(f"wrote {data['rows']} speeches to {out / data['name']} and {out / 'manifest.json'}")
-    for extra in manifest["files"][1:]:  # attachments.<fmt>, when speeches have files
-        click.echo(f"wrote {extra['rows']} {extra['name'].split('.')[0]} to {out / extra['name']}")
+    for entry in manifest["files"]:
+        click.echo(f"wrote {entry['rows']} rows of {entry['table']} to {out / entry['name']}")
+    click.echo(f"and {out / 'manifest.json'}, {out / 'datapackage.json'}")
 
 
 def register(group: click.Group) -> None:
