@@ -114,7 +114,8 @@ def _close(db_path: str, report_path: str) -> None:
     run = command_prefix()
     db = "" if db_path == "corpus.db" else f" --db {shlex.quote(db_path)}"
     click.echo(f"\nreport: {report_path}  (open it in a browser)")
-    click.echo(f"corpus: {db_path}  try:")
+    click.echo(f"corpus: {db_path}")
+    click.echo("\ntry:")
     for args in examples:
         click.echo(f"  {run} {args}{db}")
 
@@ -126,9 +127,9 @@ def demo_examples(corpus) -> list[str]:
     phrase = frequent_phrase(corpus)
     if phrase:
         lines.append(f"search {shlex.quote(chr(34) + phrase + chr(34))}")
-    changed = corpus.conn.execute(
+    changed = corpus.execute(
         "SELECT id FROM speeches WHERE version > 1 ORDER BY version DESC, id LIMIT 1").fetchone()
-    gone = corpus.conn.execute(
+    gone = corpus.execute(
         "SELECT id FROM speeches WHERE status = 'gone' ORDER BY id LIMIT 1").fetchone()
     lines += [f"history {shlex.quote(row[0])}" for row in (changed, gone) if row]
     lines.append("stats --format json")
@@ -139,7 +140,7 @@ def frequent_phrase(corpus, sample: int = 300) -> str | None:
     """The two-word phrase (words of 5+ letters) found in the most speeches, checked
     against the full-text index; None for an empty corpus."""
     counts: Counter = Counter()
-    for (text,) in corpus.conn.execute("SELECT text FROM speeches LIMIT ?", (sample,)):
+    for (text,) in corpus.execute("SELECT text FROM speeches LIMIT ?", (sample,)):
         words = re.findall(r"[a-z]+", (text or "").lower())
         counts.update({(a, b) for a, b in zip(words, words[1:]) if len(a) > 4 and len(b) > 4})
     for (a, b), _ in counts.most_common(5):

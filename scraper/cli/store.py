@@ -87,7 +87,8 @@ def stats_command(db_path, fmt):
         click.echo("\n".join(render(info)))
 
 
-SEARCH_COLUMNS = ("rank", "id", "date", "title", "status", "snippet", "source", "attachment_url")
+SEARCH_COLUMNS = ("rank", "id", "version", "date", "title", "status", "snippet", "source",
+                  "attachment_url")
 
 
 @click.command("search")
@@ -95,10 +96,17 @@ SEARCH_COLUMNS = ("rank", "id", "date", "title", "status", "snippet", "source", 
 @click.argument("query")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000),
               help="Show at most this many (the total is counted anyway).")
+@click.option("--all-versions", is_flag=True,
+              help="Search every version of every speech and every attachment file ever"
+                   " fetched (each hit names its version).")
 @format_option
 @corpus_errors
-def search_command(db_path, query, limit, fmt):
+def search_command(db_path, query, limit, all_versions, fmt):
     """Full-text search of titles and texts, best matches first, with the total.
+
+    Searched: the current version of each speech (title and text) and the newest file
+    behind each of its attachment links; with --all-versions, every version of every
+    speech (a speech may match in several) and every attachment file.
 
     \b
     QUERY is SQLite FTS5 syntax: words (stemmed), "a phrase", AND/OR/NOT, prefix*.
@@ -107,9 +115,12 @@ def search_command(db_path, query, limit, fmt):
     Examples:
       doj-speeches search '"Justice Department" AND communities'
       doj-speeches search 'prosecut*' --limit 5 --format csv
+      doj-speeches search '"civil rights"' --all-versions
     """
+    from corpus.views.search import search
+
     with open_corpus(db_path) as corpus:
-        result = corpus.search(query, limit)
+        result = search(corpus, query, limit, all_versions=all_versions)
     if result.fallback:
         click.echo(f"note: {query!r} is not valid search syntax ({result.error});"
                    f" searched for the words {result.searched} instead", err=True)
@@ -124,7 +135,8 @@ def search_command(db_path, query, limit, fmt):
     for hit in hits:
         gone = "  [gone]" if hit["status"] == "gone" else ""
         click.echo(f"{hit['rank']}. {hit['date'] or 'undated'}  {hit['title']}{gone}")
-        click.echo(f"   {hit['id']}")
+        version = f"  (version {hit['version']})" if all_versions and hit["version"] else ""
+        click.echo(f"   {hit['id']}{version}")
         if hit.get("source") == "attachment":  # the match is in a file the speech links
             click.echo(f"   in attachment {hit['attachment_name']}: {hit['attachment_url']}")
         click.echo(f"   {hit['snippet']}")
