@@ -52,3 +52,57 @@ def build(path) -> Corpus:
 
 def sid(name: str) -> str:
     return "/opa/speech/" + name
+
+
+class Reextractor(FakeExtractor):
+    """A newer extractor that reads e's title differently: re-extraction makes e v2."""
+
+    def __call__(self, body, url, *, encoding=None):
+        speech = super().__call__(body, url, encoding=encoding)
+        if url.endswith("/e"):
+            speech.title = speech.title.upper()
+        return speech
+
+
+def build_history(path) -> Corpus:
+    """`build`, then every kind of history a release must carry:
+
+    04-10  crawl 5: f new, with extraction warnings
+    05-10  crawl 6: f redirects to g (f moved to g; g new)
+    05-20  an Internet Archive run: h, a speech never fetched live, from two captures
+    06-01  re-extraction with extractor fake-2: e's title read anew (e v2, origin reextract)
+    """
+    from corpus.store.capture_writes import log_archive_fetch, sync_archive_speech
+    from corpus.store.captures import record_archive_speech, record_capture
+
+    corpus = build(path)
+    clock = corpus._clock
+    clock.set("2024-04-10T00:00:00")
+    crawl = corpus.begin_crawl("crawl", {})
+    corpus.record_page(BASE + "f", 200, HEADERS,
+                       page(title="F", warnings=["date-from-listing: 2024-04-01"]), crawl)
+    corpus.finish_crawl(crawl, {}, 0)
+    clock.set("2024-05-10T00:00:00")
+    crawl = corpus.begin_crawl("crawl", {})
+    corpus.record(BASE + "g", 200, HEADERS, page(title="F"), crawl, request_url=BASE + "f")
+    corpus.finish_crawl(crawl, {}, 0)
+    clock.set("2024-05-20T00:00:00")
+    crawl = corpus.begin_crawl("backfill", {"source": "wayback"})
+    for stamp, title in (("2019-03-01T10:00:00.000000Z", "H1"),
+                         ("2020-03-01T10:00:00.000000Z", "H2")):
+        record = {**RECORD, "title": title, "date": "2019-02-28"}
+        archive_url = f"https://web.archive.org/web/{stamp[:4]}id_/{BASE}h"
+        with corpus.transaction():
+            now = clock()
+            record_archive_speech(corpus.conn, sid("h"), BASE + "h", record, now=now)
+            record_capture(corpus.conn, sid("h"), stamp, archive_url, BASE + "h",
+                           page(**record), record, extractor_version="fake-1", now=now)
+            sync_archive_speech(corpus.conn, sid("h"))
+        raw = corpus.query_one("SELECT raw_sha256 FROM captures WHERE captured_at = ?", (stamp,))
+        log_archive_fetch(corpus, crawl, archive_url, 200, "discovery", sid("h"),
+                          f"archive capture {stamp}: new", raw_sha256=raw["raw_sha256"])
+    corpus.finish_crawl(crawl, {}, 0)
+    clock.set("2024-06-01T00:00:00")
+    corpus._extract_fn = Reextractor("fake-2")
+    corpus.reextract()
+    return corpus

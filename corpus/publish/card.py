@@ -109,6 +109,9 @@ def readme(meta: Meta, manifest: dict, released: str) -> str:
 def _coverage(found: dict | None) -> list[str]:
     if not found or not found["years"]:
         return []
+    if found["crawl"] is None:
+        return ["## Coverage per year", "", "No crawl of this corpus read the site's sitemap"
+                " or API (an import, or an archive-only corpus): nothing to compare with.", ""]
     lines = ["## Coverage per year", "",
              f"Speeches held against those the last crawl (#{found['crawl']}) found listed"
              f" in the site's {' and '.join(found['lists'])}.", "",

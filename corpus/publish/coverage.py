@@ -3,7 +3,8 @@ sitemap and JSON API listed (the site's own lists of what it publishes).
 
 A speech's year is its date in the release, or the date the listing gave for a speech
 the release lacks. Listings that were not read (a crawl that skipped them) list nothing,
-so a year may show speeches held and none listed.
+so a year may show speeches held and none listed; the last run that read them is
+used (a `--source wayback` run reads none).
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 from collections import Counter
 
 LISTS = ("sitemap", "api")
-_LAST = """
-SELECT id, started FROM crawls WHERE mode IN ('crawl', 'backfill')
-  AND (:t IS NULL OR started <= :t) ORDER BY id DESC LIMIT 1
+TRIED = 5  # runs looked back through for one that read the lists (not --source wayback)
+_LAST = f"""
+SELECT id FROM crawls WHERE mode IN ('crawl', 'backfill')
+  AND (:t IS NULL OR started <= :t) ORDER BY id DESC LIMIT {TRIED}
 """
 _LISTED = f"""
 SELECT f.speech_id AS id, json_extract(w.value, '$.date') AS date
@@ -29,11 +31,14 @@ WHERE crawl_id = :crawl AND json_extract(meta, '$.source') IN {tuple(LISTS)}
 def coverage(corpus, moment: str | None, held: dict[str, dict]) -> dict:
     """{crawl, years: [{year, held, listed, listed_held}]}, newest year first; `held`:
     the release's speeches {id: {date, ...}}."""
-    last = corpus.query_one(_LAST, {"t": moment})
-    listed: dict[str, str | None] = {}
-    if last is not None:
-        for row in corpus.query(_LISTED, {"crawl": last["id"]}):
-            listed[row["id"]] = listed.get(row["id"]) or row["date"]
+    last, listed = None, {}
+    for run in corpus.query(_LAST, {"t": moment}):
+        rows = corpus.query(_LISTED, {"crawl": run["id"]})
+        if rows:
+            last = run
+            for row in rows:
+                listed[row["id"]] = listed.get(row["id"]) or row["date"]
+            break
 
     def year(sid: str) -> str:
         date = (held.get(sid) or {}).get("date") or listed.get(sid)

@@ -175,6 +175,10 @@ def table_schema(table: str, fmt: str) -> dict:
                 field["type"] = PARQUET_LIST
         if col.kind == "moment":
             field["description"] += " (UTC)"
+        if col.kind == "int" and fmt == "parquet":
+            # pandas reads a null of an integer column as a float NaN, which Frictionless
+            # sees as the text "nan": a missing value here (no integer reads so).
+            field["missingValues"] = ["", "nan"]
         if col.name in TABLES[table]["key"]:
             field["constraints"] = {"required": True}
         fields.append(field)
