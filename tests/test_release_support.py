@@ -67,7 +67,7 @@ class Reextractor(FakeExtractor):
 def build_history(path) -> Corpus:
     """`build`, then every kind of history a release must carry:
 
-    04-10  crawl 5: f new, with extraction warnings
+    04-10  crawl 5: f new, with extraction warnings, listed by the sitemap
     05-10  crawl 6: f redirects to g (f moved to g; g new)
     05-20  an Internet Archive run: h, a speech never fetched live, from two captures
     06-01  re-extraction with extractor fake-2: e's title read anew (e v2, origin reextract)
@@ -79,8 +79,9 @@ def build_history(path) -> Corpus:
     clock = corpus._clock
     clock.set("2024-04-10T00:00:00")
     crawl = corpus.begin_crawl("crawl", {})
-    corpus.record_page(BASE + "f", 200, HEADERS,
-                       page(title="F", warnings=["date-from-listing: 2024-04-01"]), crawl)
+    corpus.record(BASE + "f", 200, HEADERS,
+                  page(title="F", warnings=["date-from-listing: 2024-04-01"]), crawl,
+                  witnesses=[{"source": "sitemap", "title": "F"}])
     corpus.finish_crawl(crawl, {}, 0)
     clock.set("2024-05-10T00:00:00")
     crawl = corpus.begin_crawl("crawl", {})
