@@ -10,16 +10,15 @@ lists are removed first, and anything else found there is listed in the new mani
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
-
 from corpus.errors import UserError
 from corpus.moments import option_date, parse_moment
-from corpus.publish.manifest import sha256
+from corpus.publish.folder import FORMATS, others, out_folder
+from corpus.publish.manifest import manifest as make_manifest
+from corpus.publish.package import datapackage, write_json
+from corpus.publish.release import write_tables
 from corpus.store import Corpus
 
-FORMATS = ("parquet", "jsonl", "csv")
+__all__ = ["export", "FORMATS", "RAW_FORMATS"]
 RAW_FORMATS = ("warc", "wacz")
 
 
@@ -27,10 +26,6 @@ def export(corpus: Corpus, fmt: str, out_dir, *, as_of=None, since=None, until=N
            generated_at: str | None = None, force: bool = False) -> dict:
     """Write the tables as `<table>.<fmt>`, manifest.json and datapackage.json into
     `out_dir`; return the manifest."""
-    from corpus.publish.package import datapackage, write_json
-    from corpus.publish.release import write_tables
-    from corpus.publish.manifest import manifest as make_manifest
-
     if fmt in RAW_FORMATS:
         return _export_raw(corpus, fmt, out_dir, as_of, since, until, generated_at, force)
     if fmt not in FORMATS:
@@ -56,7 +51,6 @@ def export(corpus: Corpus, fmt: str, out_dir, *, as_of=None, since=None, until=N
 
 def _export_raw(corpus: Corpus, fmt: str, out_dir, as_of, since, until, generated_at,
                 force) -> dict:
-    from corpus.publish.package import write_json
     from corpus.publish.warc import write_warc
 
     if since is not None or until is not None:
@@ -79,53 +73,4 @@ def _export_raw(corpus: Corpus, fmt: str, out_dir, as_of, since, until, generate
         found["files"] = [write_wacz(out, written)]
         found["dataset"] = "doj-speeches: raw justice.gov pages as fetched (WACZ 1.1.1)"
     write_json(out / "manifest.json", found)
-    return found
-
-
-def out_folder(out_dir, force: bool, own=None) -> Path:
-    """The output folder, created; a non-empty one only with `force`, after removing
-    the files of what was written there before (`own`: names; default: those its
-    manifest.json lists)."""
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out} exists and is not a directory")
-    if out.is_dir() and any(out.iterdir()):
-        if not force:
-            raise UserError(f"--out {out} is not empty: choose a new folder, or --force to"
-                            " replace what was written in it")
-        for name in own if own is not None else _listed(out):
-            target = out / str(name)
-            if target.parent == out and target.is_file():
-                target.unlink()
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"cannot create {out}: {exc.strerror or exc}") from None
-    if not os.access(out, os.W_OK):
-        raise UserError(f"cannot write to {out}: permission denied")
-    return out
-
-
-def _listed(out: Path) -> list[str]:
-    """The files a previous export's manifest lists (plain names only)."""
-    try:
-        old = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-        names = [entry["name"] for entry in old.get("files", [])]
-        if isinstance(old.get("index"), dict):
-            names.append(old["index"]["name"])
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return []  # no readable manifest: nothing is known to be ours; others are listed
-    return names + ["manifest.json", "datapackage.json"]
-
-
-def others(out: Path, ours: set[str]) -> list[dict]:
-    found = []
-    for entry in sorted(out.iterdir()):
-        if entry.name in ours or entry.name.endswith(".tmp"):
-            continue
-        if entry.is_file():
-            found.append({"name": entry.name, "bytes": entry.stat().st_size,
-                          "sha256": sha256(entry)})
-        else:
-            found.append({"name": entry.name + "/", "folder": True})
     return found

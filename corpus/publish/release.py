@@ -21,7 +21,7 @@ from corpus.moments import parse_moment
 from corpus.publish import changes as changes_mod
 from corpus.publish.card import readme
 from corpus.publish.coverage import coverage
-from corpus.publish.export import FORMATS, out_folder
+from corpus.publish.folder import FORMATS, out_folder
 from corpus.publish.manifest import file_entry, manifest as make_manifest
 from corpus.publish.package import Meta, citation_cff, datapackage, write_json
 from corpus.publish.schema import TABLES
