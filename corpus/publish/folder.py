@@ -13,7 +13,7 @@ from corpus.publish.manifest import sha256
 FORMATS = ("parquet", "jsonl", "csv")  # the formats of the tables
 
 
-def out_folder(out_dir, force: bool, own=None) -> Path:
+def out_folder(out_dir, force: bool, own=None, what: str = "export") -> Path:
     """The output folder, created; a non-empty one only with `force`, after removing
     the files of what was written there before (`own`: names; default: those its
     manifest.json lists)."""
@@ -23,7 +23,7 @@ def out_folder(out_dir, force: bool, own=None) -> Path:
     if out.is_dir() and any(out.iterdir()):
         if not force:
             raise UserError(f"--out {out} is not empty: choose a new folder, or --force to"
-                            " replace what was written in it")
+                            f" replace the {what} in it")
         for name in own if own is not None else _listed(out):
             target = out / str(name)
             if target.parent == out and target.is_file():

@@ -142,4 +142,4 @@ def _prepare(out_dir, force: bool, previous) -> Path:
     out = Path(out_dir)
     if previous is not None and out.resolve() == Path(previous).resolve():
         raise UserError(f"--out {out} is the --previous release: write a new folder")
-    return out_folder(out, force, own=OWN_FILES)
+    return out_folder(out, force, own=OWN_FILES, what="release")

@@ -233,9 +233,9 @@ def export_command(db_path, fmt, out_dir, as_of, since, until, force):
 
     \b
     Examples:
-      doj-speeches export --format parquet --out snapshot/
+      doj-speeches export --format parquet --out release-2026-11/
       doj-speeches export --format csv --out snap/ --as-of 2025-06-30 --since 2021-01-01
-      doj-speeches export --format wacz --out pages/
+      doj-speeches export --format wacz --out release-pages/
     """
     from corpus.publish.export import export
 
@@ -253,7 +253,8 @@ def export_command(db_path, fmt, out_dir, as_of, since, until, force):
         click.echo(f"0 speeches match (as of {as_of or 'now'}, since {since or '-'},"
                    f" until {until or '-'})", err=True)
     for entry in manifest["files"]:
-        click.echo(f"wrote {entry['rows']} rows of {entry['table']} to {out / entry['name']}")
+        what = "speeches" if entry["table"] == "speeches" else f"rows of {entry['table']}"
+        click.echo(f"wrote {entry['rows']} {what} to {out / entry['name']}")
     click.echo(f"and {out / 'manifest.json'}, {out / 'datapackage.json'}")
 
 
