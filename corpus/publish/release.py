@@ -45,9 +45,10 @@ def write_tables(corpus: Corpus, out: Path, fmt: str, moment: str | None, *, sin
     files = []
     for table, spec in TABLES.items():
         if table == "speeches":
-            rows = _tracked(ROWS[table](corpus, moment, since=since, until=until), written)
+            rows = ROWS[table](corpus, moment, since=since, until=until)
         else:
-            rows = _tracked(ROWS[table](corpus, moment, ids), written)
+            rows = ROWS[table](corpus, moment, ids)
+        rows = _tracked(rows, written, table)
         first = next(rows, None)
         if first is None and spec.get("optional"):
             continue
@@ -65,13 +66,13 @@ def _again(first, rows):
         yield from rows
 
 
-def _tracked(rows, written: dict):
+def _tracked(rows, written: dict, table: str):
     for row in rows:
         if row.get("crawl_id") is not None:
             written["crawl_ids"].add(row["crawl_id"])
         if row.get("extractor_version"):
             written["extractors"].add(row["extractor_version"])
-        if "id" in row and "status" in row:  # a speeches row
+        if table == "speeches":
             written["speeches"][row["id"]] = {k: row[k] for k in ("id", "version", "status",
                                                                   "title", "url", "date")}
         yield row

@@ -4,7 +4,8 @@ A release as of a moment shows the corpus as it was then: rows recorded later ar
 out, and a version (or spell, or file) replaced later still shows as current. `ROWS`
 maps each table of `corpus.publish.schema.TABLES` to its row function, each called as
 `rows(corpus, moment, ids)`: `ids` (a set of speech ids, or None for all) narrows a
-filtered export to the speeches it holds.
+filtered export to the speeches it holds; `speeches` itself takes the date filter
+(`since`, `until`) that chooses them.
 """
 
 from __future__ import annotations
