@@ -208,3 +208,34 @@ def test_manifest_names_the_software_and_the_card_the_coverage(made):
     assert years["2021"] == {"year": "2021", "held": 4, "listed": 1, "listed_held": 1}
     card = (root / "parquet" / "README.md").read_text(encoding="utf-8")
     assert "## Coverage per year" in card and "| 2021 | 4 | 1 | 1 |" in card
+
+
+def test_migration_4_fills_warnings_and_the_version_index_of_an_older_corpus(tmp_path):
+    """A corpus made before migration 4 gets its versions' warnings from the fetches
+    that made them, and every old version in the full-text index."""
+    import sqlite3
+
+    from corpus.store import Corpus, migrations
+    from corpus.views.search import search
+    from tests.store_support import BASE, FakeExtractor, page
+
+    path = tmp_path / "old.db"
+    with Corpus(path, extract=FakeExtractor()) as made:
+        crawl = made.begin_crawl("crawl", {})
+        made.record_page(BASE + "a", 200, {}, page(title="Zebra", warnings=["kind: x"]), crawl)
+        made.record_page(BASE + "a", 200, {}, page(title="Yak"), crawl)
+    # back to schema 3: what migration 4 added, undone
+    conn = sqlite3.connect(path)
+    conn.executescript("DROP TRIGGER speech_versions_ai; DROP TRIGGER speech_versions_ad;"
+                       " DROP TABLE speech_versions_fts; DROP TABLE releases;"
+                       " ALTER TABLE speech_versions DROP COLUMN warnings;"
+                       " UPDATE meta SET value = '3' WHERE key = 'schema_version';")
+    conn.close()
+    with Corpus(path, extract=FakeExtractor()) as corpus:
+        assert corpus.schema_version == len(migrations.MIGRATIONS)
+        rows = corpus.query("SELECT version, warnings FROM speech_versions ORDER BY version")
+        assert [(r["version"], json.loads(r["warnings"])) for r in rows] == [
+            (1, ["kind: x"]), (2, [])]
+        hits = search(corpus, "zebra", all_versions=True).hits
+        assert [(h["id"], h["version"]) for h in hits] == [(sid("a"), 1)]
+        assert search(corpus, "zebra").total == 0  # not the current version
