@@ -167,3 +167,20 @@ def test_bad_arguments_are_user_errors(corpus, tmp_path):
     with pytest.raises(UserError, match="after --until"):
         export(corpus, "jsonl", tmp_path / "out", since="2021-01-01", until="2020-01-01")
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_filtered_export_is_a_valid_package(corpus, tmp_path):
+    """--since/--until keep the speeches' rows in every table: foreign keys still hold."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    export(corpus, "csv", tmp_path / "out", since="2020-01-01")
+    frictionless = Path(sys.executable).parent / "frictionless"
+    proc = subprocess.run([str(frictionless), "validate", "--json",
+                           str(tmp_path / "out" / "datapackage.json")],
+                          capture_output=True, text=True, timeout=120)
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 0 and report["valid"], report
+    assert [(t["name"], t["stats"]["rows"]) for t in report["tasks"]] == [
+        ("speeches", 1), ("speech_versions", 1), ("speech_status", 1)]  # b only
