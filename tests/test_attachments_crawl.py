@@ -147,7 +147,8 @@ def test_export_and_release_carry_the_attachments(crawled, tmp_path):
     exported = {json.loads(line)["speech_id"]: json.loads(line) for line in lines}
     assert {t["id"]: text_of(t) for t in truth} == {k: v["text"] for k, v in exported.items()}
     manifest = json.loads((tmp_path / "e" / "manifest.json").read_text())
-    assert [f["name"] for f in manifest["files"]] == ["speeches.jsonl", "attachments.jsonl"]
+    assert [f["name"] for f in manifest["files"]] == [
+        "speeches.jsonl", "speech_versions.jsonl", "speech_status.jsonl", "attachments.jsonl"]
     assert "attachments" in proc.stdout
 
     out = tmp_path / "r"
@@ -160,8 +161,8 @@ def test_export_and_release_carry_the_attachments(crawled, tmp_path):
     resource = next(r for r in package["resources"] if r["name"] == "attachments")
     assert resource["schema"]["foreignKeys"][0]["reference"]["resource"] == "speeches"
     assert "attachments.parquet" in (out / "README.md").read_text()
-    # Frictionless reads the CSV release (Parquet would need pandas): types, keys, and
-    # each attachment's speech among the speeches.
+    # Frictionless reads the CSV release: types, keys, and each attachment's speech
+    # among the speeches.
     csv_out = tmp_path / "csv"
     proc = run_cli("release", "--db", str(db), "--out", str(csv_out), "--format", "csv")
     assert proc.returncode == 0, proc.stderr
@@ -170,7 +171,8 @@ def test_export_and_release_carry_the_attachments(crawled, tmp_path):
                            capture_output=True, text=True, timeout=120)
     report = json.loads(check.stdout)
     assert check.returncode == 0 and report["valid"], report["errors"]
-    assert [t["stats"]["rows"] for t in report["tasks"]][2] == len(truth)
+    rows = {t["name"]: t["stats"]["rows"] for t in report["tasks"]}
+    assert rows["attachments"] == len(truth)
 
 
 def test_recrawl_unchanged_writes_nothing_then_a_changed_pdf_is_a_new_row(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shlex
 import sqlite3
 import subprocess
@@ -80,6 +81,19 @@ def test_every_command_the_demo_suggests_works_on_its_corpus(made):
     assert "2 version(s)" in first.stdout and "\nversion 2 " in first.stdout
     second = subprocess.run(shlex.split(histories[1]), capture_output=True, text=True)
     assert " gone since " in second.stdout
+
+
+def test_closing_lines_stand_apart_and_years_count_live_speeches(made):
+    """Issue 20, point 14: "corpus: corpus.db  try:" ran together; the years counted the
+    gone speech without saying so."""
+    proc, db, report = made
+    lines = proc.stdout.splitlines()
+    at = lines.index(f"corpus: {db}")
+    assert lines[at - 1] == f"report: {report}  (open it in a browser)"
+    assert lines[at + 1:at + 3] == ["", "try:"]
+    year = next(line for line in lines if line.startswith("year:"))
+    assert year.endswith("(live speeches; 1 gone or moved not counted)")
+    assert sum(int(n) for n in re.findall(r" (\d+)(?:,|  \()", year)) == 41
 
 
 def test_a_demo_corpus_may_be_demoed_again(made):

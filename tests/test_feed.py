@@ -90,3 +90,14 @@ def test_crawl_feed_refreshes_the_atom_feed_after_a_scheduled_crawl(tmp_path):
     assert proc.returncode in (0, 3), proc.stderr[-2000:]
     parsed = feedparser.parse(feed.read_bytes())
     assert parsed.bozo == 0 and parsed.entries
+
+
+def test_published_is_the_speech_date_and_updated_the_change(corpus, tmp_path):
+    """Issue 20, point 13."""
+    write_feed(corpus, tmp_path / "feed.xml")
+    entries = parse(tmp_path / "feed.xml").entries
+    new_d = next(e for e in entries if e.title == "New: D")
+    assert new_d.published == "2024-02-09T00:00:00Z"  # D is dated 2024-02-09
+    assert new_d.updated.startswith("2024-02-10T")  # seen by the 02-10 crawl
+    back_c = entries[0]
+    assert back_c.title == "Back: C" and "published" not in back_c  # C is undated

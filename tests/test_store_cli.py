@@ -218,3 +218,37 @@ def test_runs_as_python_dash_m_and_installed(db):
     done = subprocess.run([sys.executable, "-m", "scraper.cli", "check", "--db", str(db)],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.startswith("ok: "), done.stderr
+
+
+@pytest.fixture
+def history_db(tmp_path):
+    """a changed twice (A1 -> A2 -> a new last paragraph), b gone, c undated."""
+    from tests.test_release_support import build
+
+    build(tmp_path / "history.db").close()
+    return tmp_path / "history.db"
+
+
+def test_search_all_versions_names_each_version(history_db):
+    """Issue 20, point 12: old versions are searchable, and --help says what is."""
+    now = json.loads(run("search", "--db", history_db, "A1", "--json").output)
+    assert now["total"] == 0  # a's title is A2 now
+    every = json.loads(run("search", "--db", history_db, "A1 OR A2", "--all-versions",
+                           "--json").output)
+    assert [(h["id"], h["version"], h["title"]) for h in every["hits"]] == [
+        ("/opa/speech/a", 1, "A1"), ("/opa/speech/a", 2, "A2"), ("/opa/speech/a", 3, "A2")]
+    text = run("search", "--db", history_db, "A1", "--all-versions").output
+    assert "/opa/speech/a  (version 1)" in text
+    helped = " ".join(run("search", "--help").output.split())
+    assert "the current version of each speech" in helped
+    assert "with --all-versions, every version of every speech" in helped
+
+
+def test_stats_years_count_live_speeches_and_gone_apart(history_db):
+    """Issue 20, point 14: b (2020) is gone: not in the years, counted apart."""
+    info = json.loads(run("stats", "--db", history_db, "--json").output)
+    assert info["by_year"] == {"undated": 1, "2024": 1, "2021": 2}
+    assert info["by_year_not_live"] == {"2020": 1}
+    text = run("stats", "--db", history_db).output
+    assert "year:        undated 1, 2024 1, 2021 2  (live speeches; 1 gone or moved not" \
+           " counted)" in text

@@ -3,6 +3,7 @@ with a CDXJ index that points at each record."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -26,7 +27,7 @@ def corpus(tmp_path_factory):
 def first_fetches(corpus):
     """The first fetch of every stored raw page, from the corpus directly."""
     return corpus.query(
-        "SELECT url, status, headers, fetched_at, raw_sha256 FROM fetches"
+        "SELECT url, status, headers, fetched_at, raw_sha256, speech_id FROM fetches"
         " WHERE id IN (SELECT min(id) FROM fetches WHERE raw_sha256 IS NOT NULL"
         " GROUP BY raw_sha256) ORDER BY id")
 
@@ -39,11 +40,18 @@ def read(path):
 
 def test_records_hold_the_stored_pages_byte_for_byte(corpus, tmp_path):
     written = write_warc(corpus, tmp_path)
-    records = read(tmp_path / "pages.warc.gz")
+    info, *records = read(tmp_path / "pages.warc.gz")
     expected = first_fetches(corpus)
     assert written["records"] == len(records) == len(expected) == 8
+    assert written["speeches"] == 5  # a's three pages are one speech
+    assert info[0] == "warcinfo" and b"software: doj-speeches" in info[3]
+    assert info[1].get_header("WARC-Date") == max(f["fetched_at"] for f in expected)
     for (kind, warc, http, body), fetch in zip(records, expected):
         assert kind == "response" and warc.protocol == "WARC/1.1"
+        # joins to the release's raw_sha256 and speech ids without re-hashing
+        assert warc.get_header("WARC-Payload-Digest") == "sha256:" + fetch["raw_sha256"]
+        assert hashlib.sha256(body).hexdigest() == fetch["raw_sha256"]
+        assert warc.get_header("Speech-Id") == fetch["speech_id"]
         assert warc.get_header("WARC-Target-URI") == fetch["url"]
         assert warc.get_header("WARC-Date") == fetch["fetched_at"]
         assert http.get_statuscode() == str(fetch["status"]) == "200"
@@ -93,5 +101,15 @@ def test_export_command_writes_warc_and_manifest(corpus, tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["format"] == "warc" and manifest["files"][0]["rows"] == 8
     assert manifest["index"]["name"] == "pages.cdxj"
+    assert "wrote 8 records of 5 speeches" in result.output  # issue 20, point 6
     with pytest.raises(UserError, match="do not apply"):
         export(corpus, "warc", tmp_path / "x", since="2020-01-01")
+
+
+def test_warc_digests_verify_with_warcio(corpus, tmp_path):
+    """Hex sha256 digests are ones warcio checks (it reads base16, base32 and base64)."""
+    write_warc(corpus, tmp_path)
+    with open(tmp_path / "pages.warc.gz", "rb") as fh:
+        iterator = ArchiveIterator(fh, check_digests="raise")
+        kinds = [r.rec_type for r in iterator if r.content_stream().read() is not None]
+    assert kinds == ["warcinfo"] + ["response"] * 8

@@ -1,7 +1,8 @@
 """Publishing: everything the corpus writes for others to read.
 
-`export` (a folder of tables), `release` (the same tables plus the citation files, the
-card and CHANGES.md), the Atom feed of changes, the WARC of raw pages, and the data
-dictionary. Tables are typed once, from the record vocabulary (`schema.py`), and written
-by one writer per format (`writers.py`).
+`release` (the tables plus the citation files, the card and CHANGES.md), `export` (the
+same tables without the citation files, or the raw pages as WARC/WACZ), the Atom feed of
+changes, and the data dictionary. The tables are listed once (`schema.TABLES`), typed
+from the record vocabulary, filled by `tables.ROWS` and written by one writer per format
+(`writers.py`).
 """

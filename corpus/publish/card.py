@@ -1,12 +1,12 @@
 """README.md of a release: a dataset card with a Hugging Face YAML header.
 
 The column tables are generated from the release schema; the header's `configs` point
-the `datasets` library at the two data files.
+the `datasets` library at each data file.
 """
 
 from __future__ import annotations
 
-from corpus.publish.package import LAW_URL, Meta, _author, _yaml
+from corpus.publish.package import LAW_URL, LICENSE_ID, Meta, _author, _yaml
 from corpus.publish.schema import LIST_NOTES, TABLES, columns
 
 TYPE_NAMES = {"str": "string", "int": "integer", "date": "date", "moment": "timestamp (UTC)",
@@ -21,7 +21,7 @@ def size_category(rows: int) -> str:
 
 
 def _header(meta: Meta, fmt: str, speeches: int, tables=tuple(TABLES)) -> list[str]:
-    lines = ["---", "license: other", "license_name: us-government-works",
+    lines = ["---", "license: other", f"license_name: {LICENSE_ID.lower()}",
              f"license_link: {LAW_URL}", "language:", "- en",
              f"pretty_name: {_yaml(meta.title)}", "size_categories:",
              f"- {size_category(speeches)}", "task_categories:", "- text-classification",
@@ -65,27 +65,19 @@ def readme(meta: Meta, manifest: dict, released: str) -> str:
         f"Release {meta.version}: {rows['speeches']} speeches and {rows['speech_versions']}"
         f" versions, as the corpus held them {as_of} (UTC).", "",
         "## Structure", "",
-        f"- `speeches.{fmt}`: one row per speech (key `id`), its record at the release"
-        " moment and its status (`live`, or `gone` when justice.gov stopped serving it).",
-        f"- `speech_versions.{fmt}`: every version of every speech (key `speech_id`,"
-        " `version`), with `changed_fields`, the fields that differ from the version before.",
+        *[f"- `{t}.{fmt}` ({rows[t]} rows, key {', '.join(TABLES[t]['key'])}):"
+          f" {TABLES[t]['title']}." for t in written],
         "- `datapackage.json`: the Frictionless description (types, keys, sha256 of each"
-        " file); `manifest.json`: counts, as-of moment, crawls and extractor versions.",
+        " file); `manifest.json`: counts, bytes, as-of moment, crawls, the software and"
+        " coverage per year.",
         "- `CHANGES.md`, `changes.jsonl` (when made with a previous release): speeches"
         " added, changed, gone and returned since it.", "",
         f"Types: {LIST_NOTES[fmt]}.", "",
+        "The corpus on a given day, with each speech's status then, is the versions whose"
+        " `seen_from` <= day < `seen_until` (or null) joined to the `speech_status` spell"
+        " holding that day; `speeches` is that join at the release moment.", "",
+        *_coverage(manifest.get("coverage")),
     ]
-    if "captures" in rows:
-        lines[-4:-4] = [
-            f"- `captures.{fmt}`: {rows['captures']} captures of speeches in the Internet"
-            " Archive (key `speech_id`, `captured_at`), one per distinct content in time."
-            " Never our versions: a timeline of its own. Speeches removed before our first"
-            " crawl appear only here (no row in `speeches`)."]
-    if "attachments" in rows:
-        lines[lines.index("## Structure") + 2:lines.index("## Structure") + 2] = [
-            f"- `attachments.{fmt}`: the files (PDFs) speeches point to, one row per"
-            " distinct file (key `id`; a changed file is a new row), with their text."
-            " A speech whose page only points to its PDF has the PDF's text as paragraphs."]
     for table in written:
         lines += [f"### `{table}`", "", *_columns_table(table, fmt), ""]
     lines += [
@@ -102,12 +94,28 @@ def readme(meta: Meta, manifest: dict, released: str) -> str:
         "- A version is dated by when the crawler saw it (`seen_from`), not by when the"
         " site changed it; changes between two crawls are one version.",
         "- Extraction is automatic: fields a page lacks are null, and the extractor's"
-        " fallbacks are recorded as warnings in the corpus, not in this release.",
-        "- Speeches removed before the first crawl are missing.", "",
+        " fallbacks are in `speech_versions.warnings` (filter on it for high confidence).",
+        "- Speeches removed before the first crawl are present only when the Internet"
+        " Archive kept them (`source` archive).", "",
         "## License", "",
-        "Works of the United States Government are not subject to copyright in the"
-        f" United States (17 U.S.C. 105: {LAW_URL}); the compilation is offered under the"
-        " same terms.", "",
+        f"`{LICENSE_ID}` (SPDX). Works of the United States Government are not subject to"
+        f" copyright in the United States (17 U.S.C. 105: {LAW_URL}); the compilation is"
+        " offered under the same terms.", "",
         "## How to cite", "", *_citation(meta, released), "",
     ]
     return "\n".join(lines)
+
+
+def _coverage(found: dict | None) -> list[str]:
+    if not found or not found["years"]:
+        return []
+    if found["crawl"] is None:
+        return ["## Coverage per year", "", "No crawl of this corpus read the site's sitemap"
+                " or API (an import, or an archive-only corpus): nothing to compare with.", ""]
+    lines = ["## Coverage per year", "",
+             f"Speeches held against those the last crawl (#{found['crawl']}) found listed"
+             f" in the site's {' and '.join(found['lists'])}.", "",
+             "| year | speeches held | listed | listed and held |", "|---|---|---|---|"]
+    lines += [f"| {y['year']} | {y['held']} | {y['listed']} | {y['listed_held']} |"
+              for y in found["years"]]
+    return lines + [""]

@@ -1,7 +1,7 @@
 """What changed since a previous release: speeches added, changed, gone and returned.
 
 The previous release is read from its folder (its speeches file, in whichever format it
-was written; an `export` folder works too). Changed fields are found by comparing the
+was written); an `export` folder is refused: it has no version to be "since". Changed fields are found by comparing the
 two versions in the corpus, so they name every field that differs between the version
 the previous release had and the one this release has.
 """
@@ -26,7 +26,14 @@ def read_previous(folder) -> tuple[dict[str, dict], dict]:
     manifest_path = folder / "manifest.json"
     if not manifest_path.is_file():
         raise UserError(f"--previous {folder}: no manifest.json (not a release folder)")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UserError(f"--previous {folder}: unreadable manifest.json ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("kind") != "release" \
+            or not manifest.get("version"):
+        raise UserError(f"--previous {folder}: not a release folder (its manifest.json has"
+                        " no release version: an export?)")
     fmt = manifest.get("format")
     path = folder / f"speeches.{fmt}"
     if not path.is_file():
@@ -48,7 +55,8 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 def _read_csv(path: Path) -> list[dict]:
     with open(path, encoding="utf-8", newline="") as fh:
-        return [{**r, "version": int(r["version"])} for r in csv.DictReader(fh)]
+        return [{**r, "version": int(r["version"]) if r["version"] else None}
+                for r in csv.DictReader(fh)]
 
 
 _READERS = {"parquet": _read_parquet, "jsonl": _read_jsonl, "csv": _read_csv}
@@ -106,7 +114,7 @@ def write(rows: list[dict], out: Path, *, version: str, previous_version: str | 
 def _markdown(rows: list[dict], version: str, previous_version: str | None) -> str:
     n = counts(rows)
     lines = [f"# Changes in release {version}", "",
-             f"Since release {previous_version or '(unnamed)'}: "
+             f"Since release {previous_version}: "
              + ", ".join(f"{n[k]} {k}" for k in KINDS) + ".", ""]
     for kind in KINDS:
         lines += [f"## {kind.capitalize()} ({n[kind]})", ""]

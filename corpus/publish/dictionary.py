@@ -58,6 +58,9 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "extractor_version": "version of the extractor that produced it",
         "seen_from": "when the corpus started holding this version" + _TS,
         "seen_until": "when the next version replaced it (null: current)" + _TS,
+        "warnings": "JSON array of the warnings of the extraction that made it ('kind:"
+                    " detail'; null for a version made before they were kept and never"
+                    " fetched with them)",
     }),
     "raw_pages": ("Raw response bodies exactly as fetched, stored once per content "
                   "(content-addressed), compressed.", {
@@ -137,6 +140,15 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "warnings": "JSON array: what text extraction could not do",
         "first_seen": "first fetch of this content" + _TS,
         "last_seen": "last fetch that found this content" + _TS,
+    }),
+    "releases": ("The releases written from this corpus (`doj-speeches release`): a second"
+                 " release on one day gets the next version (2026-12-06.2).", {
+        "id": "ascending",
+        "version": "the release's version",
+        "as_of": "the moment it shows the corpus at (null: when it was made)" + _TS,
+        "moment": "when it was written" + _TS,
+        "folder": "the folder it was written to (absolute path)",
+        "format": "parquet | jsonl | csv",
     }),
     "meta": ("Key/value facts about the database file.", {
         "key": "schema_version: number of migrations applied",

@@ -5,7 +5,8 @@ Events come from `fetches`: a `new` or `changed` fetch is one entry; a `gone` fe
 only when the speech was live before it (a gone page fetched again is no news), and a
 fetch that found a gone speech again is a `returned` entry. A file that gave a
 pointer-only speech its text (an `attachment` fetch with a version) is a `changed` entry.
-The feed's `updated` is its newest entry's moment, so the same corpus gives the same file;
+An entry's `published` is the speech's own date (absent for an undated speech), its
+`updated` the moment the change was seen. The feed's `updated` is its newest entry's moment, so the same corpus gives the same file;
 it is written atomically, so a web server never serves half of it.
 """
 
@@ -49,7 +50,7 @@ WITH timeline AS (
   WHERE f.outcome = '{Outcome.ATTACHMENT.value}' AND f.version IS NOT NULL
 )
 SELECT h.id, h.fetched_at, h.speech_id, h.version, h.reason,
-       coalesce(v.title, s.title) AS title, s.url, h.kind
+       coalesce(v.title, s.title) AS title, coalesce(v.date, s.date) AS date, s.url, h.kind
 FROM happened h JOIN speeches s ON s.id = h.speech_id
 LEFT JOIN speech_versions v ON v.speech_id = h.speech_id AND v.version = h.version
 WHERE :crawl IS NULL OR h.crawl_id = :crawl
@@ -93,7 +94,9 @@ def _entry(corpus: Corpus, event: dict) -> ET.Element:
                             event["fetched_at"] if event["kind"] in ("gone", "returned")
                             else ""))
     _text(entry, "title", f"{what}: {event['title'] or event['speech_id']}")
-    _text(entry, "updated", event["fetched_at"])
+    _text(entry, "updated", event["fetched_at"])  # the change
+    if event["date"]:  # the speech's own date: when it was given or published
+        _text(entry, "published", f"{event['date']}T00:00:00Z")
     ET.SubElement(entry, f"{{{ATOM}}}link", href=event["url"] or SITE + event["speech_id"])
     ET.SubElement(entry, f"{{{ATOM}}}category", term=event["kind"])
     _text(entry, "summary", _summary(corpus, event))

@@ -26,13 +26,16 @@ KEYWORDS = ["speeches", "United States Department of Justice", "government", "la
 SOURCE = {"title": "United States Department of Justice: speeches",
           "path": "https://www.justice.gov/news/speeches"}
 LAW_URL = "https://www.govinfo.gov/app/details/USCODE-2023-title17/USCODE-2023-title17-chap1-sec105"
+# One licence identifier everywhere a format takes one (SPDX, whose ids are
+# case-insensitive): CITATION.cff `license`, datapackage.json `licenses[].name`, the
+# dataset card's `license_name` (Hugging Face wants it lower-case, with license: other).
+LICENSE_ID = "CC-PDDC"  # Public Domain Dedication and Certification
 LICENSE = {
-    "name": "other-pd",
+    "name": LICENSE_ID,
     "title": "Public domain in the United States: works of the United States Government"
              " are not subject to copyright (17 U.S.C. 105)",
     "path": LAW_URL,
 }
-CFF_LICENSE = "CC-PDDC"  # SPDX: Public Domain Dedication and Certification
 MEDIA_TYPES = {"jsonl": "application/jsonl", "csv": "text/csv",
                "parquet": "application/vnd.apache.parquet"}
 ENV = "DOJ_RELEASE_"
@@ -40,14 +43,14 @@ ENV = "DOJ_RELEASE_"
 
 @dataclass
 class Meta:
-    version: str
+    version: str | None  # None: the next free version of the release's date
     title: str = DEFAULT_TITLE
     authors: list[str] = field(default_factory=list)
     doi: str | None = None
     url: str | None = None
 
     @classmethod
-    def from_env(cls, version: str, *, title=None, authors=(), doi=None, url=None) -> Meta:
+    def from_env(cls, version: str | None, *, title=None, authors=(), doi=None, url=None) -> Meta:
         """Options win; otherwise DOJ_RELEASE_TITLE, _AUTHORS (';'-separated), _DOI, _URL."""
         env = os.environ
         names = list(authors) or [a.strip() for a in env.get(ENV + "AUTHORS", "").split(";")
@@ -57,29 +60,40 @@ class Meta:
                    url=url or env.get(ENV + "URL") or None)
 
 
-def datapackage(meta: Meta, files: list[dict], fmt: str, created: str) -> dict:
-    """The Frictionless data package descriptor; `files` as in the manifest."""
-    resources = []
-    for entry in files:
-        table = entry["table"]
-        resources.append({
-            "name": table, "path": entry["name"], "title": TABLES[table]["title"],
-            "profile": "tabular-data-resource", "format": fmt,
-            "mediatype": MEDIA_TYPES[fmt], "encoding": "utf-8",
-            "bytes": entry["bytes"], "hash": f"sha256:{entry['sha256']}",
-            "schema": table_schema(table, fmt),
-        })
-    package = {
-        "profile": "tabular-data-package", "name": NAME, "title": meta.title,
-        "description": DESCRIPTION, "version": meta.version, "created": created,
-        "keywords": KEYWORDS, "licenses": [LICENSE], "sources": [SOURCE],
-        "contributors": [{"title": a, "role": "author"} for a in meta.authors],
+def _resource(entry: dict, fmt: str) -> dict:
+    table = entry["table"]
+    resource = {
+        "name": table, "path": entry["name"], "title": TABLES[table]["title"],
+        "profile": "tabular-data-resource", "format": fmt, "mediatype": MEDIA_TYPES[fmt],
+        "encoding": "utf-8", "bytes": entry["bytes"], "hash": f"sha256:{entry['sha256']}",
+        "schema": table_schema(table, fmt),
     }
+    if fmt == "parquet":
+        # Frictionless reads Parquet through pyarrow, never as a byte stream, so it has
+        # no byte count to compare (a `bytes` here is an error whatever its value). The
+        # hash stays; manifest.json has the byte count of every file.
+        del resource["bytes"]
+    return resource
+
+
+def datapackage(meta: Meta | None, files: list[dict], fmt: str, created: str) -> dict:
+    """The Frictionless data package descriptor; `files` as in the manifest. An export
+    (no `meta`) has no version, contributors or identifiers."""
+    package = {
+        "profile": "tabular-data-package", "name": NAME,
+        "title": meta.title if meta else DEFAULT_TITLE, "description": DESCRIPTION,
+        "created": created, "keywords": KEYWORDS, "licenses": [LICENSE], "sources": [SOURCE],
+    }
+    if meta is None:
+        package["resources"] = [_resource(entry, fmt) for entry in files]
+        return package
+    package["version"] = meta.version
+    package["contributors"] = [{"title": a, "role": "author"} for a in meta.authors]
     if meta.doi:
         package["id"] = f"https://doi.org/{meta.doi}"
     if meta.url:
         package["homepage"] = meta.url
-    package["resources"] = resources
+    package["resources"] = [_resource(entry, fmt) for entry in files]
     return package
 
 
@@ -110,7 +124,7 @@ def citation_cff(meta: Meta, released: str) -> str:
         f"version: {_yaml(meta.version)}",
         f"date-released: {_yaml(released)}",
         f"abstract: {_yaml(DESCRIPTION)}",
-        f"license: {CFF_LICENSE}",
+        f"license: {LICENSE_ID}",
         f"license-url: {_yaml(LAW_URL)}",
         "keywords:",
         *[f"  - {_yaml(k)}" for k in KEYWORDS],

@@ -1,14 +1,15 @@
-"""Research releases (docs/design.md#d16-releases): one folder a researcher can publish as it is.
+"""Research releases: one folder a researcher can publish as it is (docs/design.md#d16-releases).
 
-    speeches.<fmt>, speech_versions.<fmt>   the data (byte-identical for the same corpus
-                                            and arguments)
-    manifest.json, datapackage.json         counts, hashes, typed schemas
-    CITATION.cff, README.md                 how to cite; a dataset card
-    CHANGES.md, changes.jsonl               with a previous release: what changed since
+    <table>.<fmt> for each table of schema.TABLES   the data (byte-identical for the
+                                                    same corpus and arguments)
+    manifest.json, datapackage.json                 counts, hashes, software, typed schemas
+    CITATION.cff, README.md                         how to cite; a dataset card
+    CHANGES.md, changes.jsonl                       with a previous release: what changed
 
-Module map: schema.py (columns, from corpus.record.FIELDS), tables.py (rows),
-writers.py (data files), changes.py (against a previous release), package.py
-(datapackage.json, CITATION.cff), card.py (README.md).
+`write_tables` is the one table writer: `export` calls it too. Module map: schema.py
+(the tables and their columns), tables.py (rows), status.py (status spells), writers.py
+(data files), manifest.py, package.py (datapackage.json, CITATION.cff), card.py
+(README.md), changes.py (against a previous release).
 """
 
 from __future__ import annotations
@@ -16,21 +17,65 @@ from __future__ import annotations
 from pathlib import Path
 
 from corpus.errors import UserError
-from corpus.publish.export import _last_crawl, _out_dir, _sha256
 from corpus.moments import parse_moment
 from corpus.publish import changes as changes_mod
 from corpus.publish.card import readme
+from corpus.publish.coverage import coverage
+from corpus.publish.folder import FORMATS, out_folder
+from corpus.publish.manifest import file_entry, manifest as make_manifest
 from corpus.publish.package import Meta, citation_cff, datapackage, write_json
-from corpus.publish.schema import LIST_NOTES, TABLES
-from corpus.publish.tables import attachment_rows, has_attachments, speech_rows, version_rows
-from corpus.publish.writers import FORMATS, write_table
+from corpus.publish.schema import TABLES
+from corpus.publish.tables import ROWS
+from corpus.publish.writers import write_table
 from corpus.store import Corpus
 
-__all__ = ["release", "Meta", "FORMATS", "default_version"]
+__all__ = ["release", "write_tables", "Meta", "FORMATS", "default_version", "next_version"]
 
 # Every file a release may write: --force replaces these and nothing else.
 OWN_FILES = ("manifest.json", "datapackage.json", "CITATION.cff", "README.md", "CHANGES.md",
              "changes.jsonl", *(f"{t}.{f}" for t in TABLES for f in FORMATS))
+
+
+def write_tables(corpus: Corpus, out: Path, fmt: str, moment: str | None, *, since=None,
+                 until=None) -> tuple[list[dict], dict]:
+    """Write every table of TABLES (an optional one only when it has rows) into `out`;
+    return the files' entries and what the rows named: {crawl_ids, extractors, speeches}."""
+    written = {"crawl_ids": set(), "extractors": set(), "speeches": {}}
+    ids = None  # a date filter narrows every table to the speeches it keeps
+    files = []
+    for table, spec in TABLES.items():
+        if table == "speeches":
+            rows = ROWS[table](corpus, moment, since=since, until=until)
+        else:
+            rows = ROWS[table](corpus, moment, ids)
+        rows = _tracked(rows, written, table)
+        first = next(rows, None)
+        if first is None and spec.get("optional"):
+            continue
+        path = out / f"{table}.{fmt}"
+        count = write_table(table, fmt, _again(first, rows), path)
+        files.append(file_entry(table, path, count))
+        if table == "speeches" and (since or until):
+            ids = set(written["speeches"])
+    return files, written
+
+
+def _again(first, rows):
+    if first is not None:
+        yield first
+        yield from rows
+
+
+def _tracked(rows, written: dict, table: str):
+    for row in rows:
+        if row.get("crawl_id") is not None:
+            written["crawl_ids"].add(row["crawl_id"])
+        if row.get("extractor_version"):
+            written["extractors"].add(row["extractor_version"])
+        if table == "speeches":
+            written["speeches"][row["id"]] = {k: row[k] for k in ("id", "version", "status",
+                                                                  "title", "url", "date")}
+        yield row
 
 
 def default_version(moment: str | None, generated_at: str) -> str:
@@ -38,51 +83,42 @@ def default_version(moment: str | None, generated_at: str) -> str:
     return (moment or generated_at)[:10]
 
 
+def next_version(corpus: Corpus, base: str) -> str:
+    """`base`, or base.2, base.3... when the corpus's release log has it already."""
+    taken = {r["version"] for r in corpus.query(
+        "SELECT version FROM releases WHERE version = ? OR version LIKE ?", (base, base + ".%"))}
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}.{n}" in taken:
+        n += 1
+    return f"{base}.{n}"
+
+
 def release(corpus: Corpus, out_dir, *, fmt: str = "parquet", previous=None, as_of=None,
             meta: Meta | None = None, force: bool = False,
             generated_at: str | None = None) -> dict:
-    """Write a release folder; return its manifest."""
+    """Write a release folder, log it in the corpus; return its manifest. A `meta`
+    without a version gets the next free one of the as-of (or today's) date."""
     if fmt not in FORMATS:
         raise UserError(f"unknown release format {fmt!r} (one of {', '.join(FORMATS)})")
     moment = parse_moment(as_of) if as_of is not None else None
     generated_at = generated_at or corpus.now()
-    meta = meta or Meta.from_env(default_version(moment, generated_at))
+    meta = meta or Meta.from_env(None)
+    if meta.version is None:
+        meta.version = next_version(corpus, default_version(moment, generated_at))
     before = changes_mod.read_previous(previous) if previous is not None else None
     out = _prepare(out_dir, force, previous)
-
-    seen: dict[str, dict] = {}
-    crawl_ids: set[int] = set()
-    extractors: set[str] = set()
-
-    def tracked(rows):
-        for row in rows:
-            if row["crawl_id"] is not None:
-                crawl_ids.add(row["crawl_id"])
-            extractors.add(row["extractor_version"])
-            if "id" in row:
-                seen[row["id"]] = {k: row[k] for k in ("id", "version", "status", "title",
-                                                       "url")}
-            yield row
-
-    files = []
-    tables = [("speeches", tracked(speech_rows(corpus, moment))),
-              ("speech_versions", tracked(version_rows(corpus, moment)))]
-    if has_attachments(corpus, moment):  # a table of its own only when there are some
-        tables.append(("attachments", attachment_rows(corpus, moment)))
-    for table, rows in tables:
-        path = out / f"{table}.{fmt}"
-        count = write_table(table, fmt, rows, path)
-        files.append({"table": table, "name": path.name, "rows": count,
-                      "bytes": path.stat().st_size, "sha256": _sha256(path)})
-
-    files += _captures(corpus, out, fmt, moment)
-    manifest = _manifest(corpus, meta, fmt, files, moment, generated_at,
-                         sorted(crawl_ids), sorted(extractors))
+    files, written = write_tables(corpus, out, fmt, moment)
+    manifest = make_manifest(corpus, kind="release", fmt=fmt, files=files, moment=moment,
+                             generated_at=generated_at, written=written)
+    manifest = {"version": meta.version, **manifest,
+                "coverage": coverage(corpus, moment, written["speeches"])}
     if before is not None:
-        found = changes_mod.compare(corpus, before[0], seen)
+        found = changes_mod.compare(corpus, before[0], written["speeches"])
         changes_mod.write(found, out, version=meta.version,
-                          previous_version=before[1].get("version"))
-        manifest["previous"] = {"version": before[1].get("version"),
+                          previous_version=before[1]["version"])
+        manifest["previous"] = {"version": before[1]["version"],
                                 "as_of": before[1].get("as_of"),
                                 "files": before[1].get("files")}
         manifest["changes"] = changes_mod.counts(found)
@@ -90,54 +126,21 @@ def release(corpus: Corpus, out_dir, *, fmt: str = "parquet", previous=None, as_
     write_json(out / "manifest.json", manifest)
     write_json(out / "datapackage.json", datapackage(meta, files, fmt, generated_at))
     (out / "CITATION.cff").write_text(citation_cff(meta, released), encoding="utf-8")
-    (out / "README.md").write_text(readme(meta, manifest, released), encoding="utf-8")
+    (out / "README.md").write_text(readme(meta, manifest, released),
+                                   encoding="utf-8")
+    _log(corpus, meta.version, moment, generated_at, out, fmt)
     return manifest
 
 
-def _captures(corpus: Corpus, out: Path, fmt: str, moment: str | None) -> list[dict]:
-    """captures.<fmt> when the corpus holds Internet Archive captures (by `moment`)."""
-    from corpus.publish.tables import capture_rows
-
-    if not any(True for _ in capture_rows(corpus, moment)):
-        return []
-    path = out / f"captures.{fmt}"
-    count = write_table("captures", fmt, capture_rows(corpus, moment), path)
-    return [{"table": "captures", "name": path.name, "rows": count,
-             "bytes": path.stat().st_size, "sha256": _sha256(path)}]
+def _log(corpus: Corpus, version: str, moment, generated_at: str, out: Path, fmt: str):
+    with corpus.transaction():
+        corpus.execute(
+            "INSERT INTO releases(version, as_of, moment, folder, format)"
+            " VALUES (?, ?, ?, ?, ?)", (version, moment, generated_at, str(out.resolve()), fmt))
 
 
 def _prepare(out_dir, force: bool, previous) -> Path:
     out = Path(out_dir)
     if previous is not None and out.resolve() == Path(previous).resolve():
         raise UserError(f"--out {out} is the --previous release: write a new folder")
-    if out.is_dir() and any(out.iterdir()):
-        if not force:
-            raise UserError(f"--out {out} is not empty (use --force to replace a release"
-                            " there)")
-        for name in OWN_FILES:  # stale files of an earlier release, e.g. its CHANGES.md
-            (out / name).unlink(missing_ok=True)
-    return _out_dir(out, force)
-
-
-def _manifest(corpus: Corpus, meta: Meta, fmt: str, files: list[dict], moment: str | None,
-              generated_at: str, crawl_ids: list[int], extractors: list[str]) -> dict:
-    return {
-        "dataset": "doj-speeches: speeches of the US Department of Justice (justice.gov)",
-        "kind": "release",
-        "version": meta.version,
-        "generated_at": generated_at,
-        "format": fmt,
-        "files": files,
-        "as_of": moment,
-        "as_of_note": ("the corpus as it was at this moment (UTC); a bare date means the"
-                       " end of that day" if moment else "the corpus at generation time"),
-        "order": "speeches by id; speech_versions by speech_id, version",
-        "schema_version": corpus.schema_version,
-        "extractor_versions": extractors,
-        "crawl_ids": crawl_ids,
-        "last_crawl": _last_crawl(corpus, moment),
-        "types": LIST_NOTES[fmt],
-        "reproducibility": ("the same corpus released with the same arguments gives"
-                            " byte-identical data files; the metadata files carry the"
-                            " generation time"),
-    }
+    return out_folder(out, force, own=OWN_FILES, what="release")

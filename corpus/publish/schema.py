@@ -1,9 +1,11 @@
-"""The columns of a release's two tables, and every schema written from them.
+"""The tables of a release and export, and every schema written from them.
 
-The record columns come from `corpus.record.FIELDS` (kinds str | date | list); the
-columns around them (ids, versions, hashes, moments) and their descriptions come from
-the data dictionary. Parquet, Frictionless, CSV and the dataset card all read `TABLES`,
-so a new record field reaches every file of a release without an edit here.
+`TABLES` is the one list of what a release holds: each table's columns (kind and
+description), key, title and foreign keys. The record columns come from
+`corpus.record.FIELDS`; the columns around them take their descriptions from the data
+dictionary unless given here. Parquet, Frictionless, CSV, the dataset card and the
+manifest all read `TABLES`; the rows come from `corpus.publish.tables.ROWS`. Adding a
+table is one entry here and one row function there.
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ from corpus.publish.dictionary import TABLES as DICTIONARY
 from corpus.publish.dictionary import _TS
 from corpus.record import FIELD, FIELDS
 
-LIST_SEPARATOR = "; "  # as `export` joins lists in CSV
+KINDS = ("str", "int", "date", "moment", "list")
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # str | int | date | moment | list
+    kind: str  # one of KINDS
     description: str
 
 
@@ -28,93 +30,121 @@ def _describe(table: str, name: str) -> str:
     if name in FIELD:
         return FIELD[name].description
     # speeches carries the current version's crawl_id and extractor_version
-    described = {**DICTIONARY["speech_versions"][1], **DICTIONARY[table][1]}
-    return described[name].removesuffix(_TS)
+    described = {**DICTIONARY["speech_versions"][1], **DICTIONARY.get(table, ("", {}))[1]}
+    return described[name].removesuffix(_TS).removeprefix("JSON array of ")
 
 
-def _columns(table: str, spec: list[tuple[str, str]]) -> tuple[Column, ...]:
+def _columns(table: str, spec: list[tuple]) -> tuple[Column, ...]:
+    """(name, kind) described by the dictionary, or (name, kind, description);
+    "*record*" stands for every record field, in FIELDS order."""
     columns = []
-    for name, kind in spec:
+    for name, kind, *text in spec:
         if name == "*record*":
             columns += [Column(f.name, f.kind, _describe(table, f.name)) for f in FIELDS]
         else:
-            columns.append(Column(name, kind, _describe(table, name)))
+            columns.append(Column(name, kind, text[0] if text else _describe(table, name)))
     return tuple(columns)
 
 
-# Column order of `speeches` is that of `Corpus.records()`, so a record is a row as it is.
+RAW_SHA256 = ("sha256 of the raw page it was read from: the WARC-Payload-Digest of its"
+              " record in `export --format warc` (and wacz)")
+ARCHIVE_NULL = "; null for a speech known only from the Internet Archive"
+
 SPEECHES = _columns("speeches", [
-    ("id", "str"), ("url", "str"), ("uuid", "str"), ("status", "str"), ("version", "int"),
+    ("id", "str"), ("url", "str"), ("uuid", "str"),
+    ("status", "str", "live | gone (404/410, a soft 404, or redirected to a page that is not"
+                      " a speech) | moved (redirected to another speech: moved_to), at the"
+                      " release moment"),
+    ("version", "int", "number of its version at the release moment" + ARCHIVE_NULL),
     ("*record*", ""), ("text", "str"), ("content_hash", "str"),
-    ("extractor_version", "str"), ("crawl_id", "int"), ("first_seen", "moment"),
-    ("last_changed", "moment"),
+    ("extractor_version", "str"),
+    ("crawl_id", "int", "crawl (run) that recorded its version" + ARCHIVE_NULL),
+    ("first_seen", "moment"),
+    ("last_changed", "moment", "when the corpus started holding this version (for an"
+                               " archive-only speech: its latest capture)"),
+    ("last_seen", "moment", "last fetch that found it on the site (200 or 304)"),
+    ("gone_since", "moment", "when it was found gone or moved (null while live)"),
+    ("moved_to", "str"),
+    ("source", "str"),
 ])
 VERSIONS = _columns("speech_versions", [
     ("speech_id", "str"), ("version", "int"), ("url", "str"), ("*record*", ""),
-    ("text", "str"), ("content_hash", "str"), ("raw_sha256", "str"), ("crawl_id", "int"),
-    ("extractor_version", "str"), ("seen_from", "moment"), ("seen_until", "moment"),
+    ("text", "str"), ("content_hash", "str"), ("raw_sha256", "str", RAW_SHA256),
+    ("crawl_id", "int"), ("extractor_version", "str"), ("seen_from", "moment"),
+    ("seen_until", "moment"),
+    ("warnings", "list", "warnings of the extraction that made this version ('kind:"
+                         " detail'): a field filled from a listing, a fallback taken..."),
+    ("origin", "str", "how the version was made: fetch (a page fetched from the site),"
+                      " reextract (stored bytes read again by a newer extractor) or import"
+                      " (saved pages)"),
+    ("changed_fields", "list", "names of the fields that differ from the previous version"
+                               " ([] for version 1)"),
 ])
-CHANGED_FIELDS = Column(
-    "changed_fields", "list",
-    "names of the fields that differ from the previous version ([] for version 1)")
-VERSIONS = VERSIONS + (CHANGED_FIELDS,)
+STATUS = _columns("speech_status", [
+    ("speech_id", "str", "the speech (speeches.id)"),
+    ("status", "str", "live | gone | moved, as speeches.status"),
+    ("status_from", "moment", "start of the spell: the fetch (or capture) that found it so"),
+    ("status_until", "moment", "end of the spell: when the status changed (null: still so"
+                               " at the release moment)"),
+    ("source", "str", "crawl (our fetches of the page) | archive (Internet Archive"
+                      " captures: a speech we never fetched live)"),
+])
 # Fields compared to fill changed_fields: the record and the URL.
 COMPARED = tuple(f.name for f in FIELDS) + ("url",)
 
-TABLES = {
-    "speeches": {"columns": SPEECHES, "key": ["id"],
-                 "title": "Speeches: one row per speech, its record at the release moment"},
-    "speech_versions": {"columns": VERSIONS, "key": ["speech_id", "version"],
-                        "title": "Speech versions: every version of every speech"},
-}
-FOREIGN_KEYS = {"speech_versions": [{"fields": ["speech_id"],
-                                     "reference": {"resource": "speeches", "fields": ["id"]}}]}
-
-# Internet Archive captures (docs/design.md#d14-captures): written when the corpus holds any.
 _CAPTURE_COLUMNS = {
-    "speech_id": "the speech's id (speeches.id)",
+    "speech_id": "the speech (speeches.id)",
     "captured_at": "when the Internet Archive captured the page",
     "archive_url": "the raw capture in the archive (id_ playback URL)",
     "url": "the page's URL as the archive captured it",
     "text": "the paragraphs joined with a blank line",
     "content_hash": "sha256 of the record's content fields (as speech_versions.content_hash)",
-    "raw_sha256": "sha256 of the captured page's bytes",
+    "raw_sha256": "sha256 of the captured page's bytes (its WARC-Payload-Digest)",
     "extractor_version": "version of the extractor that read the capture",
 }
-CAPTURES = tuple(
-    [Column(name, "moment" if name == "captured_at" else "str", _CAPTURE_COLUMNS[name])
-     for name in ("speech_id", "captured_at", "archive_url", "url")]
-    + [Column(f.name, f.kind, f.description) for f in FIELDS]  # the record, from FIELDS
-    + [Column(name, "str", _CAPTURE_COLUMNS[name])
-       for name in ("text", "content_hash", "raw_sha256", "extractor_version")])
-TABLES["captures"] = {
-    "columns": CAPTURES, "key": ["speech_id", "captured_at"],
-    "title": "Captures: each distinct content of a speech in the Internet Archive, in time"}
-# No foreign key to `speeches`: a speech known only from the archive has no version of
-# ours, so it is not a row there; its captures are its whole record.
-OPTIONAL_TABLES = ("captures",)  # written only when the corpus has rows of them
-
-
-# Files speeches point to (issue 12): written only when the corpus holds some.
+CAPTURES = _columns("captures", [
+    *[(n, "moment" if n == "captured_at" else "str", _CAPTURE_COLUMNS[n])
+      for n in ("speech_id", "captured_at", "archive_url", "url")],
+    ("*record*", ""),
+    *[(n, "str", _CAPTURE_COLUMNS[n])
+      for n in ("text", "content_hash", "raw_sha256", "extractor_version")]])
 ATTACHMENTS = _columns("attachments", [
     ("id", "int"), ("speech_id", "str"), ("url", "str"), ("name", "str"),
-    ("media_type", "str"), ("raw_sha256", "str"), ("text", "str"), ("pages", "int"),
+    ("media_type", "str"), ("raw_sha256", "str", "sha256 of the file's bytes"),
+    ("text", "str"), ("pages", "int"),
     ("warnings", "list"), ("first_seen", "moment"), ("last_seen", "moment"),
 ])
-TABLES["attachments"] = {
-    "columns": ATTACHMENTS, "key": ["id"], "optional": True,
-    "title": "Attachments: the files (PDFs) speeches point to, one row per distinct file"}
-FOREIGN_KEYS["attachments"] = [{"fields": ["speech_id"],
-                                "reference": {"resource": "speeches", "fields": ["id"]}}]
 
 
-def columns(table: str, fmt: str) -> tuple[Column, ...]:
-    """The columns written in `fmt`: CSV leaves out paragraphs (`text` carries them: a
-    paragraph may contain the list separator)."""
-    cols = TABLES[table]["columns"]
-    if fmt == "csv":
-        return tuple(c for c in cols if c.name != "paragraphs")
-    return cols
+def _to_speeches(*fields: str) -> list[dict]:
+    return [{"fields": list(fields), "reference": {"resource": "speeches", "fields": ["id"]}}]
+
+
+# The tables in release order. `optional`: written only when the corpus has rows of it.
+TABLES = {
+    "speeches": {"columns": SPEECHES, "key": ["id"],
+                 "title": "Speeches: one row per speech, its record and status at the"
+                          " release moment (archive-only speeches included)"},
+    "speech_versions": {"columns": VERSIONS, "key": ["speech_id", "version"],
+                        "foreign_keys": _to_speeches("speech_id"),
+                        "title": "Speech versions: every version of every speech"},
+    "speech_status": {"columns": STATUS, "key": ["speech_id", "status_from"],
+                      "foreign_keys": _to_speeches("speech_id"),
+                      "title": "Speech status: each speech's live, gone and moved spells"},
+    "captures": {"columns": CAPTURES, "key": ["speech_id", "captured_at"], "optional": True,
+                 "foreign_keys": _to_speeches("speech_id"),
+                 "title": "Captures: each distinct content of a speech in the Internet"
+                          " Archive, in time"},
+    "attachments": {"columns": ATTACHMENTS, "key": ["id"], "optional": True,
+                    "foreign_keys": _to_speeches("speech_id"),
+                    "title": "Attachments: the files (PDFs) speeches point to, one row per"
+                             " distinct file"},
+}
+
+
+def columns(table: str, fmt: str | None = None) -> tuple[Column, ...]:
+    """The columns of `table`: the same in every format (CSV lists are JSON arrays)."""
+    return TABLES[table]["columns"]
 
 
 def arrow_schema(table: str):
@@ -122,41 +152,56 @@ def arrow_schema(table: str):
 
     types = {"str": pa.string(), "int": pa.int64(), "date": pa.date32(),
              "moment": pa.timestamp("us", tz="UTC"), "list": pa.list_(pa.string())}
-    return pa.schema([pa.field(c.name, types[c.kind]) for c in columns(table, "parquet")])
+    return pa.schema([pa.field(c.name, types[c.kind]) for c in columns(table)])
 
 
 _FRICTIONLESS = {"str": "string", "int": "integer", "date": "date", "moment": "datetime",
                  "list": "array"}
+# Frictionless reads Parquet through pandas, whose list cells are numpy arrays: its
+# `array` type refuses them (it takes a list or a JSON string), so a Parquet list column
+# is typed `any` and its description says list<string>; JSONL and CSV keep `array`.
+PARQUET_LIST = "any"
 
 
 def table_schema(table: str, fmt: str) -> dict:
     """The Frictionless table schema of `table` as written in `fmt`."""
     fields = []
-    for col in columns(table, fmt):
+    for col in columns(table):
         field = {"name": col.name, "type": _FRICTIONLESS[col.kind],
                  "description": col.description}
-        if col.kind == "list" and fmt == "csv":
-            field["type"] = "string"
-            field["description"] += f" (joined with {LIST_SEPARATOR!r})"
-        elif col.kind == "list":
-            field["description"] += " (an array of strings)"
+        if col.kind == "list":
+            field["description"] += LIST_CELLS[fmt]
+            if fmt == "parquet":
+                field["type"] = PARQUET_LIST
         if col.kind == "moment":
             field["description"] += " (UTC)"
+        if col.kind == "int" and fmt == "parquet":
+            # pandas reads a null of an integer column as a float NaN, which Frictionless
+            # sees as the text "nan": a missing value here (no integer reads so).
+            field["missingValues"] = ["", "nan"]
         if col.name in TABLES[table]["key"]:
             field["constraints"] = {"required": True}
         fields.append(field)
     schema = {"fields": fields, "primaryKey": list(TABLES[table]["key"])}
-    if table in FOREIGN_KEYS:
-        schema["foreignKeys"] = FOREIGN_KEYS[table]
+    if TABLES[table].get("foreign_keys"):
+        schema["foreignKeys"] = TABLES[table]["foreign_keys"]
     if fmt == "csv":
         schema["missingValues"] = [""]
     return schema
 
 
+LIST_CELLS = {
+    "jsonl": " (a JSON array of strings)",
+    "csv": " (a JSON array of strings in the cell: [] is empty, an empty cell is null)",
+    "parquet": " (Parquet list<string>; typed any for Frictionless, which reads Parquet"
+               " lists as numpy arrays)",
+}
 LIST_NOTES = {
-    "jsonl": "list columns are JSON arrays; dates YYYY-MM-DD; moments ISO 8601 UTC strings",
-    "parquet": "list columns are list<string>; dates date32; moments timestamp[us, tz=UTC]",
-    "csv": (f"list columns are joined with {LIST_SEPARATOR!r}; paragraphs are left out"
-            " (use text, the paragraphs joined with a blank line); dates YYYY-MM-DD;"
-            " moments ISO 8601 UTC strings; an empty cell is null"),
+    "jsonl": "list columns are JSON arrays; dates YYYY-MM-DD; moments ISO 8601 UTC strings;"
+             " null is JSON null",
+    "parquet": "list columns are list<string>; dates date32; moments timestamp[us, tz=UTC];"
+               " null is a Parquet null",
+    "csv": "list columns are JSON arrays in the cell ([] is an empty list); an empty cell"
+           " is null (so an empty string reads as null); dates YYYY-MM-DD; moments ISO"
+           " 8601 UTC strings",
 }

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from corpus.errors import UserError
 from corpus.moments import FORMAT
-from corpus.publish.schema import LIST_SEPARATOR, arrow_schema, columns
+from corpus.publish.schema import arrow_schema, columns
 
 FORMATS = ("parquet", "jsonl", "csv")
 BATCH = 2000
@@ -50,6 +50,14 @@ def _jsonl(table: str, rows, path: Path) -> int:
     return count
 
 
+def _csv_cell(value, kind: str):
+    """A list as a JSON array (so [] and null differ, and any text fits); null as an
+    empty cell (csv writes None so)."""
+    if kind == "list" and value is not None:
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
 def _csv(table: str, rows, path: Path) -> int:
     cols = columns(table, "csv")
     count = 0
@@ -57,8 +65,7 @@ def _csv(table: str, rows, path: Path) -> int:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow([c.name for c in cols])
         for row in rows:
-            writer.writerow([LIST_SEPARATOR.join(row[c.name]) if c.kind == "list"
-                             else row[c.name] for c in cols])
+            writer.writerow([_csv_cell(row[c.name], c.kind) for c in cols])
             count += 1
     return count
 

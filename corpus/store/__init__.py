@@ -178,9 +178,11 @@ class Corpus:
 
     record_capture = _part("_captures", Captures.record_capture)
     record_archive_speech = _part("_captures", Captures.record_archive_speech)
+    sync_archive_speech = _part("_captures", Captures.sync_archive_speech)
     timeline = _part("_captures", Captures.timeline)
     capture_records = _part("_captures", Captures.capture_records)
     apply_archive_fetch = _part("_archive", ArchiveWrites.apply_archive_fetch)
+    log_archive_fetch = _part("_archive", ArchiveWrites.log_archive_fetch)
     apply_capture = _part("_archive", ArchiveWrites.apply_capture)
 
     records = _part("_reads", Reads.records)

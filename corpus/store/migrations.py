@@ -267,9 +267,45 @@ def _m003_captures_and_attachments(db: sqlite_utils.Database) -> None:
     db["speeches"].add_column("source", str, not_null_default="crawl")
 
 
+def _m004_publishing(db: sqlite_utils.Database) -> None:
+    """What releases need and the store lacked (issue 20): each version's extraction
+    warnings (the fetch that made it had them; a re-extraction kept none), a full-text
+    index of every version (`search --all-versions`) and the log of releases written."""
+    db["speech_versions"].add_column("warnings", str)  # JSON array
+    db.execute(
+        "UPDATE speech_versions SET warnings = (SELECT f.warnings FROM fetches f"
+        " WHERE f.speech_id = speech_versions.speech_id AND f.version = speech_versions.version"
+        " AND f.outcome IN ('new', 'changed', 'attachment') AND f.warnings IS NOT NULL"
+        " ORDER BY f.id LIMIT 1)")
+    # Its own copy of title and text keyed by (speech_id, version), not by rowid: a
+    # table without an INTEGER PRIMARY KEY may be renumbered by VACUUM.
+    db.execute("CREATE VIRTUAL TABLE speech_versions_fts USING fts5(speech_id UNINDEXED,"
+               " version UNINDEXED, title, text,"
+               " tokenize='porter unicode61 remove_diacritics 2')")
+    db.execute("INSERT INTO speech_versions_fts(speech_id, version, title, text)"
+               " SELECT speech_id, version, title, text FROM speech_versions")
+    db.executescript(
+        """
+        CREATE TRIGGER speech_versions_ai AFTER INSERT ON speech_versions BEGIN
+          INSERT INTO speech_versions_fts(speech_id, version, title, text)
+            VALUES (new.speech_id, new.version, new.title, new.text);
+        END;
+        CREATE TRIGGER speech_versions_ad AFTER DELETE ON speech_versions BEGIN
+          DELETE FROM speech_versions_fts
+            WHERE speech_id = old.speech_id AND version = old.version;
+        END;
+        """
+    )
+    db["releases"].create(
+        {"id": int, "version": str, "as_of": str, "moment": str, "folder": str,
+         "format": str},
+        pk="id", not_null=["version", "moment", "folder"])
+
+
 # Ordered: position i (1-based) is schema version i. Append only; never edit a shipped one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _m001_initial, _m002_moved_and_witnesses, _m003_captures_and_attachments]
+    _m001_initial, _m002_moved_and_witnesses, _m003_captures_and_attachments,
+    _m004_publishing]
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

@@ -80,5 +80,6 @@ class Versions:
             **record, "speech_id": sid, "version": version, "url": url, "text": text,
             "content_hash": chash, "raw_sha256": raw_sha, "crawl_id": crawl_id,
             "extractor_version": getattr(speech, "extractor_version", "") or "",
-            "seen_from": since})
+            "seen_from": since,
+            "warnings": to_json(list(getattr(speech, "warnings", None) or []))})
         return ("new", 1, None) if row is None else ("changed", version, reason)

@@ -37,9 +37,14 @@ def summary(corpus: Corpus, *, crawls: int = 5, components: int = 15) -> dict:
         "by_status": _counts(corpus, "SELECT status, count(*) FROM speeches GROUP BY 1 ORDER BY 1"),
         "by_generation": _counts(
             corpus, "SELECT generation, count(*) FROM speeches GROUP BY 1 ORDER BY 2 DESC, 1"),
+        # Years of the speeches on the site now; gone and moved ones are counted apart
+        # (they are still in the corpus, but no longer published).
         "by_year": _counts(
             corpus, "SELECT coalesce(substr(date, 1, 4), 'undated'), count(*) FROM speeches"
-                    " GROUP BY 1 ORDER BY 1 DESC"),
+                    " WHERE status = 'live' GROUP BY 1 ORDER BY 1 DESC"),
+        "by_year_not_live": _counts(
+            corpus, "SELECT coalesce(substr(date, 1, 4), 'undated'), count(*) FROM speeches"
+                    " WHERE status != 'live' GROUP BY 1 ORDER BY 1 DESC"),
         "by_component": _counts(
             corpus, "SELECT j.value, count(*) FROM speeches s, json_each(s.components) j"
                     f" GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {int(components)}"),
@@ -61,6 +66,11 @@ def _size(n: int) -> str:
     return str(n)
 
 
+def _not_live(counts: dict) -> str:
+    n = sum(counts.values())
+    return f"  (live speeches; {n} gone or moved not counted)" if n else "  (live speeches)"
+
+
 def render(info: dict) -> list[str]:
     raw = info["raw_pages"]
     lines = [
@@ -69,7 +79,7 @@ def render(info: dict) -> list[str]:
         f" {_size(raw['raw_bytes'])} raw), {_size(info['database_bytes'])} on disk",
         f"status:      {_line(info['by_status'])}",
         f"generation:  {_line(info['by_generation'])}",
-        f"year:        {_line(info['by_year'])}",
+        f"year:        {_line(info['by_year'])}{_not_live(info['by_year_not_live'])}",
         f"component:   {_line(info['by_component'])}",
         f"fetches:     {_line(info['fetch_outcomes'])}",
         "last crawls:" if info["last_crawls"] else "last crawls: none",

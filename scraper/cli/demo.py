@@ -115,7 +115,8 @@ def _close(db_path: str, report_path: str) -> None:
     run = command_prefix()
     db = "" if db_path == defaults.DB_PATH else f" --db {shlex.quote(db_path)}"
     click.echo(f"\nreport: {report_path}  (open it in a browser)")
-    click.echo(f"corpus: {db_path}  try:")
+    click.echo(f"corpus: {db_path}")
+    click.echo("\ntry:")
     for args in examples:
         click.echo(f"  {run} {args}{db}")
 

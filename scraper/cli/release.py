@@ -16,11 +16,13 @@ from scraper.cli.options import corpus_errors, open_corpus
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder to write the release into (must be empty, or --force).")
 @click.option("--previous", type=click.Path(exists=True, file_okay=False),
-              help="An earlier release folder: adds CHANGES.md and changes.jsonl.")
+              help="An earlier release folder (not an export): adds CHANGES.md and"
+                   " changes.jsonl.")
 @click.option("--as-of", help="The corpus as it was then: YYYY-MM-DD (end of that day, UTC)"
                               " or an ISO 8601 date-time.")
 @click.option("--version", "version", help="Release version [default: the as-of date, or"
-                                           " today's UTC date].")
+                                           " today's UTC date; a second release of that"
+                                           " date is DATE.2, then DATE.3...].")
 @click.option("--format", "fmt", type=click.Choice(["parquet", "jsonl", "csv"]),
               default="parquet", show_default=True, help="Format of the release's tables.")
 @click.option("--title", envvar="DOJ_RELEASE_TITLE", help="Dataset title (DOJ_RELEASE_TITLE).")
@@ -36,10 +38,11 @@ def release_command(db_path, out_dir, previous, as_of, version, fmt, title, auth
                     url, force):
     """Write a research release: speeches and every version, typed, citable.
 
-    The folder holds speeches.<format>, speech_versions.<format>, manifest.json,
+    The folder holds speeches, speech_versions and speech_status (and captures and
+    attachments when the corpus has some) as <table>.<format>, manifest.json,
     datapackage.json (Frictionless), CITATION.cff, README.md (a dataset card) and, with
     --previous, CHANGES.md and changes.jsonl. Same corpus and arguments: byte-identical
-    data files.
+    data files. The corpus logs each release (its `releases` table).
 
     \b
     Examples:
@@ -48,16 +51,12 @@ def release_command(db_path, out_dir, previous, as_of, version, fmt, title, auth
           --author 'Doe, Jane' --doi 10.5281/zenodo.1234567
       doj-speeches release --format csv --as-of 2025-06-30 --out release-csv/
     """
-    from corpus.moments import parse_moment
-    from corpus.publish.release import Meta, default_version, release
+    from corpus.publish.release import Meta, release
 
     with open_corpus(db_path) as corpus:
-        generated_at = corpus.now()
-        moment = parse_moment(as_of) if as_of is not None else None
-        meta = Meta.from_env(version or default_version(moment, generated_at), title=title,
-                             authors=authors, doi=doi, url=url)
+        meta = Meta.from_env(version, title=title, authors=authors, doi=doi, url=url)
         manifest = release(corpus, out_dir, fmt=fmt, previous=previous, as_of=as_of,
-                           meta=meta, force=force, generated_at=generated_at)
+                           meta=meta, force=force)
     rows = {f["table"]: f["rows"] for f in manifest["files"]}
     click.echo(f"release {manifest['version']}: {rows['speeches']} speeches,"
                f" {rows['speech_versions']} versions ({fmt}) in {out_dir}")

@@ -6,8 +6,6 @@ The store and pyarrow are imported inside each command so the CLI starts fast.
 
 from __future__ import annotations
 
-import functools
-import sqlite3
 from pathlib import Path
 
 import click
@@ -44,11 +42,9 @@ def import_pages_command(db_path, paths, url_map, verbose):
         files.remove(path)
         click.echo(f"{path}: rejected: {rejected[os.path.realpath(path)]}", err=True)
 
-    from corpus.outcomes import IMPORT_PROBLEMS
-
     def report(path, result):
         nonlocal problems
-        if result.outcome in IMPORT_PROBLEMS:
+        if result.outcome in ("failed", "skipped", "no_url", "unreadable"):
             problems += 1
             click.echo(f"{path}: {result.outcome}: {result.reason}", err=True)
         elif verbose:
@@ -89,7 +85,8 @@ def stats_command(db_path, fmt):
         click.echo("\n".join(render(info)))
 
 
-SEARCH_COLUMNS = ("rank", "id", "date", "title", "status", "snippet", "source", "attachment_url")
+SEARCH_COLUMNS = ("rank", "id", "version", "date", "title", "status", "snippet", "source",
+                  "attachment_url")
 
 
 @click.command("search")
@@ -97,10 +94,17 @@ SEARCH_COLUMNS = ("rank", "id", "date", "title", "status", "snippet", "source", 
 @click.argument("query")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000),
               help="Show at most this many (the total is counted anyway).")
+@click.option("--all-versions", is_flag=True,
+              help="Search every version of every speech and every attachment file ever"
+                   " fetched (each hit names its version).")
 @format_option
 @corpus_errors
-def search_command(db_path, query, limit, fmt):
+def search_command(db_path, query, limit, all_versions, fmt):
     """Full-text search of titles and texts, best matches first, with the total.
+
+    Searched: the current version of each speech (title and text) and the newest file
+    behind each of its attachment links; with --all-versions, every version of every
+    speech (a speech may match in several) and every attachment file.
 
     \b
     QUERY is SQLite FTS5 syntax: words (stemmed), "a phrase", AND/OR/NOT, prefix*.
@@ -109,9 +113,12 @@ def search_command(db_path, query, limit, fmt):
     Examples:
       doj-speeches search '"Justice Department" AND communities'
       doj-speeches search 'prosecut*' --limit 5 --format csv
+      doj-speeches search '"civil rights"' --all-versions
     """
+    from corpus.views.search import search
+
     with open_corpus(db_path) as corpus:
-        result = corpus.search(query, limit)
+        result = search(corpus, query, limit, all_versions=all_versions)
     if result.fallback:
         click.echo(f"note: {query!r} is not valid search syntax ({result.error});"
                    f" searched for the words {result.searched} instead", err=True)
@@ -126,7 +133,8 @@ def search_command(db_path, query, limit, fmt):
     for hit in hits:
         gone = "  [gone]" if hit["status"] == "gone" else ""
         click.echo(f"{hit['rank']}. {hit['date'] or 'undated'}  {hit['title']}{gone}")
-        click.echo(f"   {hit['id']}")
+        version = f"  (version {hit['version']})" if all_versions and hit["version"] else ""
+        click.echo(f"   {hit['id']}{version}")
         if hit.get("source") == "attachment":  # the match is in a file the speech links
             click.echo(f"   in attachment {hit['attachment_name']}: {hit['attachment_url']}")
         click.echo(f"   {hit['snippet']}")
@@ -200,10 +208,10 @@ def check_command(db_path, fmt):
 
 @click.command("export")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "warc"]),
-              required=True, help="Data file format (warc: the raw pages, not the records).")
+@click.option("--format", "fmt", type=click.Choice(["parquet", "jsonl", "csv", "warc", "wacz"]),
+              required=True, help="Data file format (warc, wacz: the raw pages, not the records).")
 @click.option("--out", "out_dir", required=True, type=click.Path(),
-              help="Folder for the data file and manifest.json.")
+              help="Folder for the data files, manifest.json and datapackage.json.")
 @click.option("--as-of", help="The corpus as it was then: YYYY-MM-DD (end of day, UTC) "
                               "or an ISO 8601 date-time.")
 @click.option("--since", help="Speeches dated on or after YYYY-MM-DD.")
@@ -212,29 +220,40 @@ def check_command(db_path, fmt):
               help="Write into a folder that is not empty (its previous export is replaced).")
 @corpus_errors
 def export_command(db_path, fmt, out_dir, as_of, since, until, force):
-    """Write a dataset release: speeches.<format> plus manifest.json.
+    """Write the corpus's tables: a release without the citation files.
 
-    The same corpus and arguments give byte-identical data files; the manifest differs
-    only in generated_at. A folder that is not empty is refused unless --force.
+    parquet, jsonl and csv write the tables of `release` (speeches, speech_versions,
+    speech_status, and captures and attachments when there are some) with manifest.json
+    and datapackage.json; --since/--until keep the speeches dated between them and their
+    rows. warc writes the raw pages (pages.warc.gz, pages.cdxj); wacz packs them for
+    replay (ReplayWeb.page, pywb). The same corpus and arguments give byte-identical data
+    files. A folder that is not empty is refused unless --force.
 
     \b
     Examples:
       doj-speeches export --format parquet --out release-2026-11/
       doj-speeches export --format csv --out snap/ --as-of 2025-06-30 --since 2021-01-01
+      doj-speeches export --format wacz --out release-pages/
     """
     from corpus.publish.export import export
 
     with open_corpus(db_path) as corpus:
         manifest = export(corpus, fmt, out_dir, as_of=as_of, since=since, until=until,
                           force=force)
-    data = manifest["files"][0]
-    if data["rows"] == 0:  # an empty release is legal, but rarely what was meant
+    out = Path(out_dir)
+    if fmt in ("warc", "wacz"):
+        data = manifest["files"][0]
+        click.echo(f"wrote {manifest['records']} records of {manifest['speeches']} speeches"
+                   f" to {out / data['name']} and {out / 'manifest.json'}")
+        return
+    rows = {f["table"]: f["rows"] for f in manifest["files"]}
+    if rows["speeches"] == 0:  # an empty export is legal, but rarely what was meant
         click.echo(f"0 speeches match (as of {as_of or 'now'}, since {since or '-'},"
                    f" until {until or '-'})", err=True)
-    out = Path(out_dir)
-    click.echo(f"wrote {data['rows']} speeches to {out / data['name']} and {out / 'manifest.json'}")
-    for extra in manifest["files"][1:]:  # attachments.<fmt>, when speeches have files
-        click.echo(f"wrote {extra['rows']} {extra['name'].split('.')[0]} to {out / extra['name']}")
+    for entry in manifest["files"]:
+        what = "speeches" if entry["table"] == "speeches" else f"rows of {entry['table']}"
+        click.echo(f"wrote {entry['rows']} {what} to {out / entry['name']}")
+    click.echo(f"and {out / 'manifest.json'}, {out / 'datapackage.json'}")
 
 
 def register(group: click.Group) -> None:
