@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from corpus.errors import UserError
 from corpus.publish.feed import write_feed
 from scraper.cli import cli
-from tests.test_release_support import build, sid
+from tests.history_support import build, sid
 
 
 @pytest.fixture(scope="module")

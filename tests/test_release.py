@@ -22,7 +22,7 @@ from corpus.record import FIELDS
 from corpus.publish.release import Meta, release
 from corpus.publish.schema import arrow_schema, table_schema
 from scraper.cli import cli
-from tests.test_release_support import build, sid
+from tests.history_support import build, sid
 
 CFF_SCHEMA = Path(__file__).parent.parent / "corpus" / "publish" / "cff-schema-1.2.0.json"
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"

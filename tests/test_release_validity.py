@@ -1,5 +1,5 @@
 """Issue 20: every release format valid and complete, on a corpus with changed, gone,
-returned, moved, archive-only and re-extracted speeches (tests/test_release_support.py).
+returned, moved, archive-only and re-extracted speeches (tests/history_support.py).
 
 Points tested here: 1-2 (Frictionless on each format), 4-5 (versions, --previous), 7
 (licence), 8 (status history, archive-only speeches), 9 (warnings, origin), 11 (CSV
@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from corpus.errors import UserError
 from corpus.publish.release import Meta, release
 from scraper.cli import cli
-from tests.test_release_support import build_history, sid
+from tests.history_support import build_history, sid
 
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
 FORMATS = ("parquet", "jsonl", "csv")

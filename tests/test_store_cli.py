@@ -223,7 +223,7 @@ def test_runs_as_python_dash_m_and_installed(db):
 @pytest.fixture
 def history_db(tmp_path):
     """a changed twice (A1 -> A2 -> a new last paragraph), b gone, c undated."""
-    from tests.test_release_support import build
+    from tests.history_support import build
 
     build(tmp_path / "history.db").close()
     return tmp_path / "history.db"

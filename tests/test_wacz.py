@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import cli
-from tests.test_release_support import build, sid
+from tests.history_support import build, sid
 
 BIN = Path(sys.executable).parent
 

@@ -14,7 +14,7 @@ from corpus.errors import UserError
 from corpus.publish.export import export
 from corpus.publish.warc import surt, write_warc
 from scraper.cli import cli
-from tests.test_release_support import build
+from tests.history_support import build
 
 
 @pytest.fixture(scope="module")
