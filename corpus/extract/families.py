@@ -18,6 +18,7 @@ import lxml.html
 
 from corpus.extract.clean import block_texts, collapse
 from corpus.extract.fields import DATE_TEXT, compiled, has_class, has_text, parse_date
+from corpus.extract.shapes import BODY_MARK, SHAPES, by_shape
 
 # Drupal machine names of each field (hyphenated), as seen on justice.gov and in core.
 FIELD_NAMES = {
@@ -84,10 +85,14 @@ def class_rule(field: str) -> str:
     return f".//*[({quick}) and (" + " or ".join(has_class(t) for t in tokens) + ")]"
 
 
+_LABEL_PUNCT = re.compile(r"[:：|]")
+_TRAILING_PUNCT = " -–—.·•"
+
+
 def label_key(text: str) -> str:
-    """'Speaker(s):&nbsp;' -> 'speaker'; 'Location' -> 'location'."""
+    """'Speaker(s):&nbsp;' -> 'speaker'; 'Location' -> 'location'; 'Date —' -> 'date'."""
     text = collapse(text).lower().replace("(s)", "")
-    return collapse(text.replace(":", " ").replace("：", " "))
+    return collapse(_LABEL_PUNCT.sub(" ", text)).rstrip(_TRAILING_PUNCT)
 
 
 def is_label(el, labels=ALL_LABELS) -> bool:
@@ -137,15 +142,17 @@ def _remove_keep_tail(el) -> None:
     parent.remove(el)
 
 
-_LEADING_LABEL = re.compile(
-    r"^(?:" + "|".join(re.escape(label) for label in sorted(ALL_LABELS, key=len, reverse=True))
-    + r")(?:\(s\))?\s*:\s*", re.I,
+_LABEL_ALTERNATIVES = "|".join(
+    re.escape(label) for label in sorted(ALL_LABELS, key=len, reverse=True))
+# A label typed before its value, with any of the separators a page uses.
+LEADING_LABEL = re.compile(
+    r"^(?:" + _LABEL_ALTERNATIVES + r")(?:\(s\))?\s*(?::|：|\||\s[-–—]|[-–—]\s)\s*", re.I,
 )
 
 
 def strip_label(text: str) -> str:
     """A label typed into the value's own text ("Location: Washington") is dropped."""
-    return _LEADING_LABEL.sub("", collapse(text), count=1)
+    return LEADING_LABEL.sub("", collapse(text), count=1)
 
 
 def value_blocks(node) -> list[str]:
@@ -231,8 +238,8 @@ class labelled:
         for sibling in label.itersiblings():
             if not isinstance(sibling.tag, str):
                 continue
-            if is_label(sibling):
-                break
+            if is_label(sibling) or sibling.text == BODY_MARK:
+                break  # a value never runs into the next label, nor into the body
             value.append(copy.deepcopy(sibling))  # small: a field value's parts
         return [value] if has_text(value) else []
 
@@ -263,6 +270,25 @@ def updated_line(scope):
 _UPDATED_LINE = re.compile(r"^(?:last\s+)?updated\b", re.I)
 
 
+class typed_label:
+    """Rule: a line of plain text that starts with the field's label and a separator
+    ("Component – Office of the Attorney General"); the value is the rest of the line."""
+
+    def __init__(self, field: str):
+        self.labels = frozenset(LABELS[field])
+
+    def __call__(self, scope):
+        found = []
+        for text in block_texts(scope):
+            if len(text) > 300:
+                continue
+            text = collapse(text)
+            m = LEADING_LABEL.match(text)
+            if m and label_key(m.group(0)) in self.labels and text[m.end():]:
+                found.append(text[m.end():])
+        return found
+
+
 _NOT_UPDATED = "not(ancestor::*[contains(@class,'updated') or contains(@class,'changed')])"
 
 
@@ -281,4 +307,8 @@ def family(field: str) -> list[tuple[str, object]]:
         rules += [("labelled", labelled("updated")), ("updated-line", updated_line)]
     elif field in LABELS:
         rules.append(("labelled", labelled(field)))
+    if field in LABELS and field != "updated":
+        rules.append(("typed-label", typed_label(field)))
+    if field in SHAPES:
+        rules.append((f"{field}-shape", by_shape(field)))
     return rules
