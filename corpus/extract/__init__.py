@@ -60,7 +60,7 @@ def extract(html: bytes, url: str, *, encoding: str | None = None) -> Speech:
         speech = archive.parse(doc, url, warnings)
     else:
         module = current if gen == "current" else drupal7
-        speech = assemble(doc, url, gen, module, warnings, truncated=truncated)
+        speech = assemble(doc, url, gen, module, warnings, truncated=truncated, source=text)
 
     if truncated:
         speech.warnings.append("truncated: the page ends without </html>; text may be cut")

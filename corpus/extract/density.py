@@ -15,7 +15,7 @@ Two rules about the paragraphs of any body, fallback or not:
 
 from __future__ import annotations
 
-from corpus.extract.clean import BOILERPLATE_XPATHS, blocks, collapse
+from corpus.extract.clean import BOILERPLATE_XPATHS, block_texts, blocks, collapse
 from corpus.extract.fields import compiled
 
 MIN_BLOCK = 40  # characters: shorter blocks are headings, labels, buttons
@@ -75,24 +75,12 @@ def densest_body(doc):
     return best if best_score >= MIN_BODY else None
 
 
-def _display_owner(el) -> bool:
-    for node in (el, *el.iterancestors()):
-        if node.tag in ("blockquote", "aside"):
-            return True
-        if "quote" in (node.get("class") or "").lower():
-            return True
-        if node.tag in ("article", "body", "main"):
-            break
-    return False
+_DISPLAY = compiled(".//blockquote | .//aside | .//*[contains(@class,'quote')]")
 
 
 def drop_display_copies(body, paragraphs: list[str]) -> list[str]:
     """Paragraphs without the display copies of a sentence the body already holds."""
-    copies = []
-    for owner, raw in blocks(body):
-        text = collapse(raw)
-        if text and _display_owner(owner):
-            copies.append(text)
+    copies = {collapse(text) for el in _DISPLAY(body) for text in block_texts(el)}
     if not copies:
         return paragraphs
     out = []

@@ -18,7 +18,7 @@ import lxml.html
 
 from corpus.extract.clean import block_texts, collapse
 from corpus.extract.fields import DATE_TEXT, compiled, has_class, has_text, parse_date
-from corpus.extract.shapes import BODY_MARK, SHAPES, by_shape
+from corpus.extract.shapes import BODY_MARK, SHAPES, by_shape, scope_text, scope_texts
 
 # Drupal machine names of each field (hyphenated), as seen on justice.gov and in core.
 FIELD_NAMES = {
@@ -276,14 +276,15 @@ class typed_label:
 
     def __init__(self, field: str):
         self.labels = frozenset(LABELS[field])
+        words = "|".join(re.escape(label) for label in sorted(self.labels, key=len, reverse=True))
+        self.quick = re.compile(r"(?:" + words + r")(?:\(s\))?\s*(?::|：|\||\s[-–—]|[-–—]\s)", re.I)
 
     def __call__(self, scope):
+        if not self.quick.search(scope_text(scope)):
+            return []  # no label of the field anywhere in scope: no block walk
         found = []
-        for text in block_texts(scope):
-            if len(text) > 300:
-                continue
-            text = collapse(text)
-            m = LEADING_LABEL.match(text)
+        for text in scope_texts(scope):
+            m = LEADING_LABEL.match(text) if len(text) <= 300 else None
             if m and label_key(m.group(0)) in self.labels and text[m.end():]:
                 found.append(text[m.end():])
         return found

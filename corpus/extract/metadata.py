@@ -29,11 +29,16 @@ FIELDS = ("title", "date", "location", "speakers", "updated")
 # Schema.org types that describe the speech itself (a breadcrumb or organisation does not).
 TYPES = frozenset("""Article NewsArticle Report CreativeWork Speech SpeechEvent Event
 PublicationEvent BlogPosting WebPage Transcript""".split())
-# One walk of the page for every vocabulary.
-_CANDIDATES = compiled(
-    "//script[@type='application/ld+json'] | //*[@itemprop] | //*[@property]"
-    " | /html/head/meta[@name]"
-)
+# Where each vocabulary stands, and a string its markup cannot do without: a page whose
+# source lacks the string is not walked for it (most pages carry one vocabulary or none).
+_WHERE = {
+    "json-ld": ("application/ld+json", "//script[@type='application/ld+json']"),
+    "microdata": ("itemprop", "//*[@itemprop]"),
+    "head": ("", "/html/head/meta[@name or @property]"),
+}
+# RDFa in the body describes the node it sits in: it is read inside the speech's article
+# (the whole body when there is none); Open Graph's `property` is in the head.
+_RDFA_IN = compiled(".//*[@property]")
 _PROPS = {
     "title": ("headline", "name"),
     "date": ("datePublished", "dateCreated", "startDate"),
@@ -161,10 +166,20 @@ def _microdata_place(el) -> str | None:
     return names[0] if names else collapse(el.text_content()) or None
 
 
-def read(doc) -> dict[str, dict]:
-    """{vocabulary: {field: value}} of what the page states in structured data."""
+def _candidates(doc, source: str | None, article):
+    for token, xpath in _WHERE.values():
+        if source is None or token in source:
+            yield from compiled(xpath)(doc)
+    scope = article if article is not None else doc.find("body")
+    if scope is not None:
+        yield from _RDFA_IN(scope)
+
+
+def read(doc, source: str | None = None, article=None) -> dict[str, dict]:
+    """{vocabulary: {field: value}} of what the page states in structured data; `source`,
+    the page's HTML text when known, spares the walks for vocabularies it lacks."""
     found: dict[str, dict] = {}
-    for el in _CANDIDATES(doc):
+    for el in _candidates(doc, source, article):
         if el.tag == "script":
             _from_json_ld(el, found.setdefault("json-ld", {}))
         elif el.get("itemprop"):
@@ -194,9 +209,10 @@ def _comparable(field: str, value):
     return collapse(value).replace("’", "'").replace("“", '"').replace("”", '"')
 
 
-def reconcile(fields: dict, doc, warnings: list[str]) -> None:
+def reconcile(fields: dict, doc, warnings: list[str], source: str | None = None,
+              article=None) -> None:
     """Fill the fields the visible page lacks from structured data; warn where they differ."""
-    stated = read(doc)
+    stated = read(doc, source, article)
     if not stated:
         return
     for field in FIELDS:

@@ -102,14 +102,38 @@ def delivery_line(text: str) -> str | None:
 
 SHAPES = {"date": date_line, "location": place_line, "delivery": delivery_line}
 
+# A look at the whole scope's text first: most scopes hold no value of the shape, and a
+# search of one string is far cheaper than a walk of the blocks.
+_REGION_NAMES = sorted([*_STATE_NAMES, *COUNTRIES], key=len, reverse=True)
+QUICK = {
+    "date": re.compile(r"\d{4}"),
+    "location": re.compile(
+        r",\s*(?:(?i:" + "|".join(map(re.escape, _REGION_NAMES)) + r")|[A-Z]\.?[A-Z]\b)"),
+    "delivery": re.compile(r"\bas\s+(?:prepared|delivered)|\bprepared\s+(?:remarks|testimony"
+                           r"|statement)", re.I),
+}
+
 _cache: list = [None, None]  # (scope, its block texts): the three shape rules share one walk
+_text: list = [None, ""]  # (scope, its text)
+
+
+def scope_texts(scope) -> list[str]:
+    """The collapsed text blocks of scope, walked once for all the rules that read them."""
+    if _cache[0] is not scope:
+        _cache[:] = [scope, [collapse(text) for text in block_texts(scope)]]
+    return _cache[1]
+
+
+def scope_text(scope) -> str:
+    """All the text of scope as one string (cached like scope_texts)."""
+    if _text[0] is not scope:
+        _text[:] = [scope, scope.text_content()]
+    return _text[1]
 
 
 def header_region(scope) -> list[str]:
     """The text blocks before the body's placeholder (the first blocks without one)."""
-    if _cache[0] is not scope:
-        _cache[:] = [scope, [collapse(text) for text in block_texts(scope)]]
-    texts = _cache[1]
+    texts = scope_texts(scope)
     end = texts.index(BODY_MARK) if BODY_MARK in texts else HEADER_BLOCKS
     return [text for text in texts[max(0, end - HEADER_BLOCKS):end] if text]
 
@@ -117,6 +141,7 @@ def header_region(scope) -> list[str]:
 def forget() -> None:
     """Drop the cached walk (the document changes after the fields are read)."""
     _cache[:] = [None, None]
+    _text[:] = [None, ""]
 
 
 class by_shape:
@@ -127,6 +152,8 @@ class by_shape:
         self.shape = SHAPES[field]
 
     def __call__(self, scope):
+        if not QUICK[self.field].search(scope_text(scope)):
+            return []
         seen, out = set(), []
         for text in header_region(scope):
             value = self.shape(text)

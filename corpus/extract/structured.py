@@ -180,6 +180,7 @@ def read_fields(doc, table, warnings, article) -> dict:
 
 def assemble(
     doc, url: str, generation: str, module, warnings: list[str], *, truncated: bool = False,
+    source: str | None = None,
 ):
     """The record of a Drupal page, from the generation module's SELECTORS and ARTICLE."""
     table, optional = module.SELECTORS, module.OPTIONAL
@@ -209,7 +210,7 @@ def assemble(
     if paragraphs and title and paragraphs[0] == title:
         paragraphs.pop(0)
     fields["title"] = title
-    metadata.reconcile(fields, doc, warnings)
+    metadata.reconcile(fields, doc, warnings, source, article)
     title = fields.pop("title")
 
     for name in ("date", "speakers", "components", "location", "topics", "delivery", "updated"):
