@@ -23,7 +23,7 @@ from corpus.extract.structured import assemble
 from corpus.record import Speech
 
 # Bump when a change can alter any record: `reextract` marks new versions with it.
-EXTRACTOR_VERSION = "1.2"
+EXTRACTOR_VERSION = "1.3"
 
 __all__ = [
     "extract",

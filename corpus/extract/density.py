@@ -3,7 +3,8 @@
 As readability and trafilatura find article text: every text block of the page that is
 long and poor in links scores its length for the element around it, and half of it for
 the one around that; the element with the best score, scaled by how little of its own
-text is link text, is the body. Page chrome (navigation, header, footer, asides, forms,
+text is link text, is the body, unless links are more than MAX_BODY_LINKS of its text
+(a listing of teasers under linked headings is no speech). Page chrome (navigation, header, footer, asides, forms,
 the chrome of clean.BOILERPLATE_XPATHS) scores nothing.
 
 Two rules about the paragraphs of any body, fallback or not:
@@ -21,6 +22,7 @@ from corpus.extract.fields import compiled
 MIN_BLOCK = 40  # characters: shorter blocks are headings, labels, buttons
 MAX_LINK_SHARE = 0.33  # of a block's text, past which it is navigation
 MIN_BODY = 150  # characters of scored text below which nothing is taken for a body
+MAX_BODY_LINKS = 0.15  # share of a candidate's text in links past which it is a listing
 CHROME_TAGS = frozenset(("nav", "header", "footer", "aside", "form", "menu"))
 CHROME_ROLES = frozenset(("navigation", "banner", "contentinfo", "complementary", "search"))
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6", "title"))
@@ -68,8 +70,10 @@ def densest_body(doc):
                 scores[el] = scores.get(el, 0.0) + share * len(text)
     best, best_score = None, 0.0
     for el, score in scores.items():
-        total = len(collapse(el.text_content())) or 1
-        score *= 1 - min(1.0, _link_chars(el) / total)
+        links = _link_chars(el) / (len(collapse(el.text_content())) or 1)
+        if links > MAX_BODY_LINKS:
+            continue  # teasers under linked headings, menus: a listing, not a speech
+        score *= 1 - links
         if score > best_score:
             best, best_score = el, score
     return best if best_score >= MIN_BODY else None

@@ -17,7 +17,7 @@ import re
 import lxml.html
 
 from corpus.extract.clean import block_texts, collapse
-from corpus.extract.fields import DATE_TEXT, compiled, has_class, has_text, parse_date
+from corpus.extract.fields import compiled, has_class, has_text, parse_date
 from corpus.extract.shapes import BODY_MARK, SHAPES, by_shape, scope_text, scope_texts
 
 # Drupal machine names of each field (hyphenated), as seen on justice.gov and in core.
@@ -56,7 +56,6 @@ ITEMS = (
     " and not(contains(@class,'field-items') or contains(@class,'field__items'))"
     " and not(.//*[contains(@class,'field-item') or contains(@class,'field__item') or self::li])]"
 )
-_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
 
 
 def class_tokens(machine: str) -> list[str]:
@@ -244,20 +243,6 @@ class labelled:
         return [value] if has_text(value) else []
 
 
-def header_date_line(scope):
-    """Rule: a line that is only a date ("Tuesday, December 7, 2021"), near the top."""
-    for text in block_texts(scope)[:12]:
-        text = collapse(text)
-        if len(text.split()) > 30:
-            break  # the speech text has begun
-        m = DATE_TEXT.search(text) if len(text) <= 60 else None
-        if m:
-            rest = _WEEKDAY.sub("", text[: m.start()] + " " + text[m.end():])
-            if label_key(re.sub(r"[,.]", " ", rest)) in ("", "date"):
-                return [text]
-    return []
-
-
 def updated_line(scope):
     """Rule: a line "Updated December 7, 2021" (or "Last updated: ...") anywhere."""
     for text in block_texts(scope):
@@ -302,7 +287,6 @@ def family(field: str) -> list[tuple[str, object]]:
             ("dc:date", ".//*[@property='dc:date' or @itemprop='datePublished']"
                         "/@*[name()='content' or name()='datetime']"),
             ("labelled", labelled("date")),
-            ("header-date-line", header_date_line),
         ]
     elif field == "updated":
         rules += [("labelled", labelled("updated")), ("updated-line", updated_line)]

@@ -27,7 +27,7 @@ HEADER_BLOCKS = 15  # how far above the body the header region reaches
 MAX_LINE = 80
 
 _WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
-_FILLER = re.compile(r"\b(?:the|of|on)\b|[\s,.;:()\-–—|·•]+", re.I)
+_FILLER = re.compile(r"\b(?:the|of|on|date)\b|[\s,.;:()\-–—|·•]+", re.I)
 
 US_STATES = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
