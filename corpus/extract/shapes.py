@@ -16,6 +16,7 @@ never needed. The rules that state which value wins (docs/extraction.md):
 from __future__ import annotations
 
 import re
+import threading
 
 from corpus.extract.clean import block_texts, collapse
 from corpus.extract.fields import DELIVERY, find_date
@@ -113,22 +114,27 @@ QUICK = {
                            r"|statement)", re.I),
 }
 
-_cache: list = [None, None]  # (scope, its block texts): the three shape rules share one walk
-_text: list = [None, ""]  # (scope, its text)
+# The last scope's block texts and text: the rules of one page share one walk. Per
+# thread, as extraction may run in several.
+_seen = threading.local()
+
+
+def _remembered(name: str, scope, compute):
+    scope_and_value = getattr(_seen, name, None)
+    if scope_and_value is None or scope_and_value[0] is not scope:
+        scope_and_value = (scope, compute(scope))
+        setattr(_seen, name, scope_and_value)
+    return scope_and_value[1]
 
 
 def scope_texts(scope) -> list[str]:
     """The collapsed text blocks of scope, walked once for all the rules that read them."""
-    if _cache[0] is not scope:
-        _cache[:] = [scope, [collapse(text) for text in block_texts(scope)]]
-    return _cache[1]
+    return _remembered("texts", scope, lambda s: [collapse(t) for t in block_texts(s)])
 
 
 def scope_text(scope) -> str:
-    """All the text of scope as one string (cached like scope_texts)."""
-    if _text[0] is not scope:
-        _text[:] = [scope, scope.text_content()]
-    return _text[1]
+    """All the text of scope as one string (remembered like scope_texts)."""
+    return _remembered("text", scope, lambda s: s.text_content())
 
 
 def header_region(scope) -> list[str]:
@@ -140,8 +146,7 @@ def header_region(scope) -> list[str]:
 
 def forget() -> None:
     """Drop the cached walk (the document changes after the fields are read)."""
-    _cache[:] = [None, None]
-    _text[:] = [None, ""]
+    _seen.texts = _seen.text = None
 
 
 class by_shape:
