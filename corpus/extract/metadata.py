@@ -28,7 +28,7 @@ VOCABULARIES = ("json-ld", "microdata", "rdfa", "dublin-core", "opengraph")
 FIELDS = ("title", "date", "location", "speakers", "updated")
 # Schema.org types that describe the speech itself (a breadcrumb or organisation does not).
 TYPES = frozenset("""Article NewsArticle Report CreativeWork Speech SpeechEvent Event
-PublicationEvent BlogPosting WebPage Transcript""".split())
+PublicationEvent BlogPosting Transcript""".split())
 # Where each vocabulary stands, and a string its markup cannot do without: a page whose
 # source lacks the string is not walked for it (most pages carry one vocabulary or none).
 _WHERE = {
