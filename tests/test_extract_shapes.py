@@ -138,13 +138,17 @@ def test_a_pull_quote_repeating_a_sentence_is_one_paragraph():
     assert speech.paragraphs == expected["paragraphs"]
 
 
-def test_a_quotation_said_once_stays_a_paragraph():
+@pytest.mark.parametrize("quote", [
+    "Injustice anywhere is a threat to justice everywhere.",  # said once
+    None,  # a sentence the speech says again: a quotation, not a display copy
+])
+def test_a_bare_blockquote_is_a_quotation_and_stays(quote):
     html, expected = load_case("current-lynch-aba-2015")
-    quote = b"<blockquote><p>Injustice anywhere is a threat to justice everywhere.</p></blockquote>"
+    quote = quote or max(expected["paragraphs"][0].split(". "), key=len).rstrip(".") + "."
     marker = b"field_body\">"
-    speech = extract(html.replace(marker, marker + quote, 1), expected["url"])
-    assert speech.paragraphs == [
-        "Injustice anywhere is a threat to justice everywhere.", *expected["paragraphs"]]
+    block = f"<blockquote><p>{quote}</p></blockquote>".encode()
+    speech = extract(html.replace(marker, marker + block, 1), expected["url"])
+    assert speech.paragraphs == [quote, *expected["paragraphs"]]
 
 
 def test_field_lines_on_top_of_the_body_are_fields_not_paragraphs():

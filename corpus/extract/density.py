@@ -8,9 +8,9 @@ text is link text, is the body, unless links are more than MAX_BODY_LINKS of its
 the chrome of clean.BOILERPLATE_XPATHS) scores nothing.
 
 Two rules about the paragraphs of any body, fallback or not:
-- a sentence repeated for display (a pull quote in a blockquote or aside, or any
-  element classed as a quote) is one paragraph: the display copy is dropped when its
-  text stands in another paragraph;
+- a sentence repeated for display (a pull quote: an aside, or an element classed
+  `*pull*`) is one paragraph: the display copy is dropped when its text stands in
+  another paragraph. A bare blockquote is a quotation and stays, repeated or not;
 - a line that only states fields (structured.split_field_lines) is a field.
 """
 
@@ -79,7 +79,9 @@ def densest_body(doc):
     return best if best_score >= MIN_BODY else None
 
 
-_DISPLAY = compiled(".//blockquote | .//aside | .//*[contains(@class,'quote')]")
+# Display copies: an aside, or an element classed as a pull quote (pullquote, pull-quote).
+# A bare <blockquote> is a quotation, kept even when the speech says it again.
+_DISPLAY = compiled(".//aside | .//*[contains(@class,'pull')]")
 
 
 def drop_display_copies(body, paragraphs: list[str]) -> list[str]:
