@@ -175,3 +175,13 @@ def test_the_oldest_generation_title_is_the_line_on_top():
     speech = extract(S.archive_bold_title(record), record["url"])
     assert speech.title == record["title"]
     assert "title-fallback: header-line" in speech.warnings
+
+
+@pytest.mark.parametrize("script", [
+    b"{not json", b"[" * 100_000 + b"]" * 100_000, b'{"@graph": ' * 50 + b"{}" + b"}" * 50,
+])
+def test_structured_data_that_cannot_be_read_is_no_source(script):
+    record, page = _undated_page()
+    bad = b'<script type="application/ld+json">' + script + b"</script></article>"
+    speech = extract(page.replace(b"</article>", bad, 1), record["url"])
+    assert speech.date is None and speech.paragraphs == record["paragraphs"]

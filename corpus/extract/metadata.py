@@ -66,15 +66,18 @@ def _typed(obj) -> bool:
     return any(str(kind).rsplit("/", 1)[-1] in TYPES for kind in kinds)
 
 
-def _objects(data):
-    """Every dict of a JSON-LD document, @graph members and nested lists included."""
+def _objects(data, depth: int = 0):
+    """Every dict of a JSON-LD document, @graph members and nested lists included (a few
+    levels: a hostile page may nest a thousand)."""
+    if depth > 4:
+        return
     if isinstance(data, list):
         for item in data:
-            yield from _objects(item)
+            yield from _objects(item, depth + 1)
     elif isinstance(data, dict):
         yield data
         if "@graph" in data:
-            yield from _objects(data["@graph"])
+            yield from _objects(data["@graph"], depth + 1)
 
 
 def _name(value) -> str | None:
@@ -111,7 +114,7 @@ def _people(value) -> list[str]:
 def _from_json_ld(script, out: dict) -> None:
     try:
         data = json.loads(script.text or "")
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past Python's stack
         return
     for obj in _objects(data):
         if not _typed(obj):
