@@ -75,6 +75,16 @@ def test_two_dates_in_the_header_the_first_is_taken_and_the_choice_said():
     assert "date-ambiguous: 2 values in the header, the first taken" in speech.warnings
 
 
+def test_two_places_in_the_header_the_first_is_taken_and_the_choice_said():
+    record = _record()
+    page = S.render_shape(record, "shape-lines", "current")
+    place = f"<p><em>{record['location']}</em></p>".encode()
+    assert place in page
+    speech = extract(page.replace(place, place + b"<p>Chicago, Illinois</p>", 1), record["url"])
+    assert speech.location == record["location"]
+    assert "location-ambiguous: 2 values in the header, the first taken" in speech.warnings
+
+
 def _undated_page():
     """A page whose only visible date is gone: the json-ld family without its JSON-LD."""
     record = _record()
