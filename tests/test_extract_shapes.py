@@ -170,6 +170,15 @@ def test_field_lines_on_top_of_the_body_are_fields_not_paragraphs():
     assert speech.date == expected["date"] and speech.warnings == []
 
 
+def test_a_paragraph_that_starts_like_a_label_is_speech():
+    html, expected = load_case("current-lynch-aba-2015")
+    marker = b"field_body\">"
+    line = ("Topics: today I want to talk about three of them, and about what the Department"
+            " has done since we last met, and about what is still left for all of us to do.")
+    speech = extract(html.replace(marker, marker + f"<p>{line}</p>".encode(), 1), expected["url"])
+    assert speech.paragraphs == [line, *expected["paragraphs"]]
+
+
 def test_navigation_is_never_taken_for_the_body():
     """The no-container page without its speech: the related-speeches teasers and the
     menus are long enough to pass for text, but they are a listing."""

@@ -83,12 +83,15 @@ def location_text(node) -> str | None:
 
 
 FIELD_LINES = 6  # how many of the body's first lines may state fields
+FIELD_LINE_MAX = 150  # characters: a longer line is speech, whatever it starts with
 _BY_LABEL = {label: field for field, labels in LABELS.items() for label in labels}
 
 
 def field_line(line: str):
     """(field, value) of a line that only states a field: a delivery line, a labelled
     value ("Date: ...", "Location - ..."), a bare date or a bare place; else None."""
+    if len(line) > FIELD_LINE_MAX:
+        return None
     if DELIVERY.match(line):
         return "delivery", delivery_text(line)
     m = LEADING_LABEL.match(line)
@@ -144,7 +147,7 @@ class set_aside:
             self.parent.replace(self.placeholder, self.body)
 
 
-def by_shape(warnings: list[str], field: str, found: list) -> None:
+def say_choice(warnings: list[str], field: str, found: list) -> None:
     """When the value was known by its shape among others, say which rule chose it."""
     if warnings and warnings[-1] == f"{field}-fallback: {field}-shape":
         note = ambiguity(field, found)
@@ -165,10 +168,10 @@ def read_fields(doc, table, warnings, article) -> dict:
             warnings.append("title-fallback: head-title")
     found = get("date")
     date = next(filter(None, map(date_of, found)), None)
-    by_shape(warnings, "date", found)
+    say_choice(warnings, "date", found)
     found = get("location")
     location = location_text(found[0]) if found else None
-    by_shape(warnings, "location", found)
+    say_choice(warnings, "location", found)
     delivery = delivery_text(pick_text(doc, table["delivery"], "delivery", warnings, article,
                                        value_text))
     lists = {name: pick_list(doc, table[name], name, warnings, article, items_of)
@@ -206,10 +209,8 @@ def assemble(
             clean.drop_boilerplate(body)
         paragraphs = density.drop_display_copies(body, clean.paragraphs(body))
     split_field_lines(paragraphs, fields, warnings)
-    title = fields.pop("title")
-    if paragraphs and title and paragraphs[0] == title:
+    if paragraphs and fields["title"] and paragraphs[0] == fields["title"]:
         paragraphs.pop(0)
-    fields["title"] = title
     metadata.reconcile(fields, doc, warnings, source, article)
     title = fields.pop("title")
 
