@@ -5,7 +5,8 @@ a 20 MB page, and body token F1 against trafilatura on the variant families by s
     python scripts/bench_extract.py [--rounds 200] [--no-trafilatura]
 
 Prints one table, then one line per family by shape: ours and trafilatura's mean body
-token F1 (scripts/bench.py's `token_prf`, as the crawl benchmark scores them). lxml vs BeautifulSoup(lxml) parse time is measured on the same pages
+token F1 (scripts/bench.py's `token_prf`, as the crawl benchmark scores them).
+lxml vs BeautifulSoup(lxml) parse time is measured on the same pages
 so the "keep the hot path on lxml" choice stays checked.
 """
 

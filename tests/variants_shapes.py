@@ -20,16 +20,29 @@ import datetime as dt
 import json
 from urllib.parse import quote
 
-from tests.variants import Family, chrome, esc, eval_records, field_html, list_html, body_html, render_main
+from tests.variants import (
+    Family,
+    body_html,
+    chrome,
+    esc,
+    eval_records,
+    field_html,
+    list_html,
+    render_main,
+)
 
 # Families where a field stands where no class or rule names it: the extractor must
 # know the value by what it looks like, read structured data, or find the body by its
 # shape. Each is rendered by its own function below.
 
+def _ordinal(day: int) -> str:
+    return "th" if 10 <= day % 100 < 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+
+
 DATE_FORMS = (
     lambda d: f"{d.day} {d:%B} {d.year}",
     lambda d: f"{d:%b}. {d.day}, {d.year}",
-    lambda d: f"{d:%B} {d.day}{'th' if 10 <= d.day % 100 < 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(d.day % 10, 'th')}, {d.year}",
+    lambda d: f"{d:%B} {d.day}{_ordinal(d.day)}, {d.year}",
     lambda d: f"{d:%A} the {d.day} of {d:%B}, {d.year}",
     lambda d: f"{d.month}/{d.day}/{d.year}",
     lambda d: d.isoformat(),
@@ -117,8 +130,8 @@ def _json_ld(record: dict) -> str:
 def json_ld(record: dict) -> str:
     """Date and place stated only in the page's JSON-LD; the rest in Views markup."""
     f = Family("", "views", "", "above", "colon", "", "", "plain")
-    delivery = (f'<div class="views-field views-field-field-speech-type">{esc(record["delivery"])}</div>\n'
-                if record["delivery"] else "")
+    delivery = ('<div class="views-field views-field-field-speech-type">'
+                f'{esc(record["delivery"])}</div>\n' if record["delivery"] else "")
     lists = "".join(field_html(f, "current", name, list_html(f, name, record[name]), plural=True)
                     for name in ("speakers", "topics", "components") if record[name])
     return ('<article class="node node--speech node--full">\n' + _json_ld(record)
@@ -166,7 +179,8 @@ def fields_in_body(record: dict) -> str:
     if record["delivery"]:
         lines += f"<p><em>{esc(record['delivery'])}</em></p>\n"
     return ('<article role="article" class="content-type-speech">\n' + _heading(record)
-            + f'<div class="field_body text-formatted">\n{lines}{_paras(record["paragraphs"])}</div>\n'
+            + f'<div class="field_body text-formatted">\n{lines}'
+            + f'{_paras(record["paragraphs"])}</div>\n'
             + _labelled_lists(record, "core8") + _updated(record) + "</article>\n")
 
 
@@ -195,7 +209,8 @@ def no_container(record: dict) -> str:
     delivery = f"<p>{esc(record['delivery'])}</p>\n" if record["delivery"] else ""
     return ('<div class="region-content">\n' + _heading(record)
             + f'<div class="byline">{_day(record, 6)}</div>\n{place}'
-            + f'<div class="story"><div class="story__inner">\n{delivery}{"".join(body)}</div></div>\n'
+            + f'<div class="story"><div class="story__inner">\n{delivery}'
+            + f'{"".join(body)}</div></div>\n'
             + _labelled_lists(record, "strong") + _updated(record) + _teasers(record) + "</div>\n")
 
 

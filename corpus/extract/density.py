@@ -3,9 +3,9 @@
 As readability and trafilatura find article text: every text block of the page that is
 long and poor in links scores its length for the element around it, and half of it for
 the one around that; the element with the best score, scaled by how little of its own
-text is link text, is the body, unless links are more than MAX_BODY_LINKS of its text
-(a listing of teasers under linked headings is no speech). Page chrome (navigation, header, footer, asides, forms,
-the chrome of clean.BOILERPLATE_XPATHS) scores nothing.
+text is link text, is the body, unless links are more than MAX_BODY_LINKS of its text (a
+listing of teasers under linked headings is no speech). Page chrome (navigation, header,
+footer, asides, forms, the chrome of clean.BOILERPLATE_XPATHS) scores nothing.
 
 Two rules about the paragraphs of any body, fallback or not:
 - a sentence repeated for display (a pull quote: an aside, or an element classed

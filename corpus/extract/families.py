@@ -262,7 +262,8 @@ class typed_label:
     def __init__(self, field: str):
         self.labels = frozenset(LABELS[field])
         words = "|".join(re.escape(label) for label in sorted(self.labels, key=len, reverse=True))
-        self.quick = re.compile(r"(?:" + words + r")(?:\(s\))?\s*(?::|：|\||\s[-–—]|[-–—]\s)", re.I)
+        self.quick = re.compile(
+            r"(?:" + words + r")(?:\(s\))?\s*(?::|：|\||\s[-–—]|[-–—]\s)", re.I)
 
     def __call__(self, scope):
         if not self.quick.search(scope_text(scope)):
