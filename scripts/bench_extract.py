@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Extraction benchmark: accuracy on the eval pages and their markup variants, pages/s,
-and a 20 MB page.
+a 20 MB page, and body token F1 against trafilatura on the variant families by shape.
 
-    python scripts/bench_extract.py [--rounds 200]
+    python scripts/bench_extract.py [--rounds 200] [--no-trafilatura]
 
-Prints one table. lxml vs BeautifulSoup(lxml) parse time is measured on the same pages
+Prints one table, then one line per family by shape: ours and trafilatura's mean body
+token F1 (scripts/bench.py's `token_prf`, as the crawl benchmark scores them).
+lxml vs BeautifulSoup(lxml) parse time is measured on the same pages
 so the "keep the hot path on lxml" choice stays checked.
 """
 
@@ -29,6 +31,8 @@ FIELDS = ["title", "date", "location", "delivery", "speakers", "components", "to
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--no-trafilatura", action="store_true",
+                        help="skip the F1 comparison on the families by shape")
     args = parser.parse_args()
 
     cases = []
@@ -97,6 +101,40 @@ def main() -> None:
     width = max(len(r[0]) for r in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
+    if not args.no_trafilatura:
+        shape_f1()
+
+
+def shape_f1() -> None:
+    """Mean body token F1 per family by shape (tests/variants_shapes.py): ours, trafilatura's."""
+    import logging
+
+    import trafilatura
+
+    from scripts.bench import token_prf
+    from tests.variants import variants
+    from tests.variants_shapes import SHAPE_FAMILIES
+
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+    scores: dict = {}
+    for name, page, expected in variants():
+        family = name.split("/")[1]
+        if family not in SHAPE_FAMILIES and family != "bold-title":
+            continue
+        try:
+            ours = extract(page, expected["url"]).text
+        except Exception:  # NotASpeech, ExtractError: nothing extracted
+            ours = ""
+        theirs = trafilatura.extract(page, url=expected["url"], include_comments=False,
+                                     favor_precision=False) or ""
+        row = scores.setdefault(family, [[], []])
+        row[0].append(token_prf(ours, expected["text"])[2])
+        row[1].append(token_prf(theirs, expected["text"])[2])
+    print(f"\n{'family by shape':<16} {'pages':>5} {'ours F1':>8} {'trafilatura F1':>15}")
+    for family, (ours, theirs) in scores.items():
+        print(f"{family:<16} {len(ours):>5} {sum(ours) / len(ours):>8.3f}"
+              f" {sum(theirs) / len(theirs):>15.3f}")
 
 
 if __name__ == "__main__":

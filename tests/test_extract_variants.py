@@ -11,13 +11,16 @@ from corpus.errors import NotASpeech
 from corpus.extract import extract
 from corpus.extract.families import class_tokens, label_key, strip_label
 from tests import variants as V
+from tests import variants_shapes as S
 
 FIELDS = ["generation", "title", "date", "location", "delivery", "speakers", "components",
           "topics", "updated", "paragraphs", "text"]
 VARIANTS = V.variants()
+# A fallback rule, a value from structured data, or a choice between values by shape.
 FALLBACK = re.compile(
     r"^(article|title|date|location|delivery|speakers|components|topics|updated|body)"
-    r"-fallback: [a-z0-9:-]+$"
+    r"-(fallback: [a-z0-9:-]+|from-(json-ld|microdata|rdfa|dublin-core|opengraph)"
+    r"|ambiguous: .+)$"
 )
 
 
@@ -42,9 +45,10 @@ def test_every_record_in_enough_families_and_layouts():
     assert len(V.ARCHIVE_LAYOUTS) >= 3
     per_record = Counter(expected["url"] for _, _, expected in VARIANTS)
     for record in drupal:
-        assert per_record[record["url"]] == len(V.FAMILIES["current"]) + len(V.FAMILIES["drupal7"])
+        assert per_record[record["url"]] == (len(V.FAMILIES["current"]) + len(V.FAMILIES["drupal7"])
+                                             + 2 * len(S.SHAPE_FAMILIES))
     for record in archive:
-        assert per_record[record["url"]] == len(V.ARCHIVE_LAYOUTS)
+        assert per_record[record["url"]] == len(V.ARCHIVE_LAYOUTS) + 1  # + bold-title
     # and each family really is other markup: no two pages of a record are the same
     pages = Counter(page for _, page, _ in VARIANTS)
     assert max(pages.values()) == 1
@@ -128,3 +132,14 @@ def test_a_node_of_another_type_in_core_markup_is_refused(gen):
     with pytest.raises(NotASpeech) as info:
         extract(page, record["url"])
     assert "press-release" in str(info.value)
+
+
+def test_the_families_by_shape_are_new_markup():
+    """Six or more families by shape, each page unlike any other family's page of the
+    same record (106 variants before issue 23)."""
+    assert len(S.SHAPE_FAMILIES) >= 6
+    assert len(VARIANTS) == 106 + 14 * len(S.SHAPE_FAMILIES) + 2
+    old = {name for name, _, _ in V.variants(shapes=False)}
+    new = [(name, page) for name, page, _ in VARIANTS if name not in old]
+    assert {name.split("/")[1] for name, _ in new} == {*S.SHAPE_FAMILIES, "bold-title"}
+    assert len({page for _, page in new}) == len(new)

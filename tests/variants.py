@@ -230,8 +230,12 @@ def chrome(gen: str) -> Template:
 
 def render(record: dict, f: Family, gen: str) -> bytes:
     """The page of `record` in family `f` of generation `gen` (UTF-8 bytes)."""
+    return render_main(record, article_html(record, f, gen), gen)
+
+
+def render_main(record: dict, main: str, gen: str) -> bytes:
+    """`main` (the article's HTML) in the real chrome of generation `gen`."""
     title = record["title"]
-    main = article_html(record, f, gen)
     if gen == "current":
         page = chrome(gen).render(
             HEAD_TITLE=f"Office of Public Affairs | {esc(title)} | United States Department of Justice",
@@ -280,17 +284,25 @@ def eval_records() -> list[dict]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(EVAL.glob("*.expected.json"))]
 
 
-def variants():
-    """(name, html bytes, expected record) for every eval record in every family."""
+def variants(shapes: bool = True):
+    """(name, html bytes, expected record) for every eval record in every family; with
+    `shapes`, the families by shape of tests/variants_shapes.py too."""
+    from tests import variants_shapes as S  # it builds on this module's renderers
+
     out = []
     for record in eval_records():
         stem = record["url"].rstrip("/").rsplit("/", 1)[-1][:40]
         if record["generation"] == "archive":
             for layout in ARCHIVE_LAYOUTS:
                 out.append((f"archive/{layout}/{stem}", render_archive(record, layout), record))
+            if shapes:
+                out.append((f"archive/bold-title/{stem}", S.archive_bold_title(record), record))
             continue
         for gen, families in FAMILIES.items():
             expected = dict(record, generation=gen)
             for f in families:
                 out.append((f"{gen}/{f.name}/{stem}", render(record, f, gen), expected))
+            for name in S.SHAPE_FAMILIES if shapes else ():
+                out.append((f"{gen}/{name}/{stem}", S.render_shape(record, name, gen), expected))
     return out
+

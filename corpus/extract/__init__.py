@@ -23,7 +23,7 @@ from corpus.extract.structured import assemble
 from corpus.record import Speech
 
 # Bump when a change can alter any record: `reextract` marks new versions with it.
-EXTRACTOR_VERSION = "1.2"
+EXTRACTOR_VERSION = "1.3"
 
 __all__ = [
     "extract",
@@ -60,7 +60,7 @@ def extract(html: bytes, url: str, *, encoding: str | None = None) -> Speech:
         speech = archive.parse(doc, url, warnings)
     else:
         module = current if gen == "current" else drupal7
-        speech = assemble(doc, url, gen, module, warnings, truncated=truncated)
+        speech = assemble(doc, url, gen, module, warnings, truncated=truncated, source=text)
 
     if truncated:
         speech.warnings.append("truncated: the page ends without </html>; text may be cut")

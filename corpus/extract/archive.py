@@ -57,6 +57,17 @@ def _centred_or_bold(el) -> bool:
     return bool(strong) and clean.collapse(el.text or "") == ""
 
 
+def title_line(header) -> str | None:
+    """The first header line set as a title (centred, bold, <font size>, a heading) that
+    is not a date, a place, a delivery line or an editorial note."""
+    for owner, text in header:
+        if parse_date(text) or PLACE.match(text) or DELIVERY.match(text) or NOTE.match(text):
+            continue
+        if _centred_or_bold(owner) or owner.xpath("./font[@size]"):
+            return text
+    return None
+
+
 def _link_dense(el) -> bool:
     total = len(clean.collapse(el.text_content()))
     links = sum(len(clean.collapse(a.text_content())) for a in el.iter("a"))
@@ -126,7 +137,13 @@ def parse(doc, url: str, warnings: list[str]) -> Speech:
     title = head_title(doc)
     end = _header_end(blocks, title)
     header = [text for _, text in blocks[:end]]
-    if not title:
+    on_top = title_line(blocks[:end])
+    if on_top and title not in header:
+        # The title by position: what stands above the text, when the <title> is not
+        # one of the header's lines (a generic "Speeches of the Attorney General").
+        title = on_top
+        warnings.append("title-fallback: header-line")
+    elif not title:
         title = header[0] if header else None
         if title:
             warnings.append("title-fallback: first-header-line")

@@ -17,7 +17,8 @@ import re
 import lxml.html
 
 from corpus.extract.clean import block_texts, collapse
-from corpus.extract.fields import DATE_TEXT, compiled, has_class, has_text, parse_date
+from corpus.extract.fields import compiled, has_class, has_text, parse_date
+from corpus.extract.shapes import BODY_MARK, SHAPES, by_shape, scope_text, scope_texts
 
 # Drupal machine names of each field (hyphenated), as seen on justice.gov and in core.
 FIELD_NAMES = {
@@ -55,7 +56,6 @@ ITEMS = (
     " and not(contains(@class,'field-items') or contains(@class,'field__items'))"
     " and not(.//*[contains(@class,'field-item') or contains(@class,'field__item') or self::li])]"
 )
-_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
 
 
 def class_tokens(machine: str) -> list[str]:
@@ -84,10 +84,14 @@ def class_rule(field: str) -> str:
     return f".//*[({quick}) and (" + " or ".join(has_class(t) for t in tokens) + ")]"
 
 
+_LABEL_PUNCT = re.compile(r"[:：|]")
+_TRAILING_PUNCT = " -–—.·•"
+
+
 def label_key(text: str) -> str:
-    """'Speaker(s):&nbsp;' -> 'speaker'; 'Location' -> 'location'."""
+    """'Speaker(s):&nbsp;' -> 'speaker'; 'Location' -> 'location'; 'Date —' -> 'date'."""
     text = collapse(text).lower().replace("(s)", "")
-    return collapse(text.replace(":", " ").replace("：", " "))
+    return collapse(_LABEL_PUNCT.sub(" ", text)).rstrip(_TRAILING_PUNCT)
 
 
 def is_label(el, labels=ALL_LABELS) -> bool:
@@ -137,15 +141,17 @@ def _remove_keep_tail(el) -> None:
     parent.remove(el)
 
 
-_LEADING_LABEL = re.compile(
-    r"^(?:" + "|".join(re.escape(label) for label in sorted(ALL_LABELS, key=len, reverse=True))
-    + r")(?:\(s\))?\s*:\s*", re.I,
+_LABEL_ALTERNATIVES = "|".join(
+    re.escape(label) for label in sorted(ALL_LABELS, key=len, reverse=True))
+# A label typed before its value, with any of the separators a page uses.
+LEADING_LABEL = re.compile(
+    r"^(?:" + _LABEL_ALTERNATIVES + r")(?:\(s\))?\s*(?::|：|\||\s[-–—]|[-–—]\s)\s*", re.I,
 )
 
 
 def strip_label(text: str) -> str:
     """A label typed into the value's own text ("Location: Washington") is dropped."""
-    return _LEADING_LABEL.sub("", collapse(text), count=1)
+    return LEADING_LABEL.sub("", collapse(text), count=1)
 
 
 def value_blocks(node) -> list[str]:
@@ -231,24 +237,10 @@ class labelled:
         for sibling in label.itersiblings():
             if not isinstance(sibling.tag, str):
                 continue
-            if is_label(sibling):
-                break
+            if is_label(sibling) or sibling.text == BODY_MARK:
+                break  # a value never runs into the next label, nor into the body
             value.append(copy.deepcopy(sibling))  # small: a field value's parts
         return [value] if has_text(value) else []
-
-
-def header_date_line(scope):
-    """Rule: a line that is only a date ("Tuesday, December 7, 2021"), near the top."""
-    for text in block_texts(scope)[:12]:
-        text = collapse(text)
-        if len(text.split()) > 30:
-            break  # the speech text has begun
-        m = DATE_TEXT.search(text) if len(text) <= 60 else None
-        if m:
-            rest = _WEEKDAY.sub("", text[: m.start()] + " " + text[m.end():])
-            if label_key(re.sub(r"[,.]", " ", rest)) in ("", "date"):
-                return [text]
-    return []
 
 
 def updated_line(scope):
@@ -263,6 +255,27 @@ def updated_line(scope):
 _UPDATED_LINE = re.compile(r"^(?:last\s+)?updated\b", re.I)
 
 
+class typed_label:
+    """Rule: a line of plain text that starts with the field's label and a separator
+    ("Component – Office of the Attorney General"); the value is the rest of the line."""
+
+    def __init__(self, field: str):
+        self.labels = frozenset(LABELS[field])
+        words = "|".join(re.escape(label) for label in sorted(self.labels, key=len, reverse=True))
+        self.quick = re.compile(
+            r"(?:" + words + r")(?:\(s\))?\s*(?::|：|\||\s[-–—]|[-–—]\s)", re.I)
+
+    def __call__(self, scope):
+        if not self.quick.search(scope_text(scope)):
+            return []  # no label of the field anywhere in scope: no block walk
+        found = []
+        for text in scope_texts(scope):
+            m = LEADING_LABEL.match(text) if len(text) <= 300 else None
+            if m and label_key(m.group(0)) in self.labels and text[m.end():]:
+                found.append(text[m.end():])
+        return found
+
+
 _NOT_UPDATED = "not(ancestor::*[contains(@class,'updated') or contains(@class,'changed')])"
 
 
@@ -275,10 +288,13 @@ def family(field: str) -> list[tuple[str, object]]:
             ("dc:date", ".//*[@property='dc:date' or @itemprop='datePublished']"
                         "/@*[name()='content' or name()='datetime']"),
             ("labelled", labelled("date")),
-            ("header-date-line", header_date_line),
         ]
     elif field == "updated":
         rules += [("labelled", labelled("updated")), ("updated-line", updated_line)]
     elif field in LABELS:
         rules.append(("labelled", labelled(field)))
+    if field in LABELS and field != "updated":
+        rules.append(("typed-label", typed_label(field)))
+    if field in SHAPES:
+        rules.append((f"{field}-shape", by_shape(field)))
     return rules

@@ -26,8 +26,13 @@ _MONTH_RE = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 DATE_TEXT = re.compile(_MONTH_RE + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.I)
+# "7 December 2021", "7th December, 2021", "the 7th of December, 2021"
+DATE_DMY = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r"\.?,?\s+(\d{4})", re.I
+)
 DATE_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+DATE_ISO_ANY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 # "Remarks as prepared for delivery", "Testimony as Delivered", "Prepared Remarks"...
 DELIVERY = re.compile(
@@ -57,13 +62,32 @@ def parse_date(text: str | None) -> str | None:
     m = DATE_ISO.match(text)
     if m:
         return _safe_date(int(m[1]), int(m[2]), int(m[3]))
+    found = find_date(text)
+    return found[0] if found else None
+
+
+def find_date(text: str) -> tuple[str, int, int] | None:
+    """(ISO date, start, end) of the first date written in text, in the first form that
+    has one: month first ("Dec. 7th, 2021"), day first ("7 December 2021"), US numeric
+    ("12/7/2021"), ISO."""
     m = DATE_TEXT.search(text)
     if m:
-        return _safe_date(int(m[3]), MONTHS[m[1][:3].lower()], int(m[2]))
+        return _found(m, int(m[3]), MONTHS[m[1][:3].lower()], int(m[2]))
+    m = DATE_DMY.search(text)
+    if m:
+        return _found(m, int(m[3]), MONTHS[m[2][:3].lower()], int(m[1]))
     m = DATE_NUMERIC.search(text)
     if m:
-        return _safe_date(int(m[3]), int(m[1]), int(m[2]))
+        return _found(m, int(m[3]), int(m[1]), int(m[2]))
+    m = DATE_ISO_ANY.search(text)
+    if m:
+        return _found(m, int(m[1]), int(m[2]), int(m[3]))
     return None
+
+
+def _found(m, year: int, month: int, day: int):
+    iso = _safe_date(year, month, day)
+    return (iso, m.start(), m.end()) if iso else None
 
 
 def text_of(node) -> str:

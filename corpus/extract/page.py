@@ -22,19 +22,24 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 MAX_DEPTH = 1500
 _LIMITS = (MAX_DEPTH, 500, 100)
 
-# Markers of each generation: (name, xpath) rules; each that matches scores one.
+# Markers of each generation; each that matches scores one. Those of <head> and <body>'s
+# own attributes are read in one pass over the page's <meta> and <link> elements (they
+# settle most pages: HEAD_MARKERS); the rest are XPaths of the whole page (MARKERS).
+HEAD_MARKERS = {
+    "current": [
+        ("content-type", "body", "data-content-type", None),
+        ("generator", "meta", "generator", ("Drupal 9", "Drupal 1")),
+        ("uswds-theme", "link", "usdoj_uswds", None),
+    ],
+    "drupal7": [("generator", "meta", "generator", ("Drupal 7",))],
+    "archive": [("archive-css", "link", "/archive/", None)],
+}
 MARKERS = {
     "current": [
-        ("content-type", "/html/body[@data-content-type]"),
         ("article", "//article[contains(@class,'content-type-')]"),
-        ("generator", "//meta[translate(@name,'G','g')='generator'"
-                      " and (starts-with(@content,'Drupal 9') or starts-with(@content,'Drupal 1'))]"),
-        ("uswds-theme", "//link[contains(@href,'usdoj_uswds')]"),
         ("usa-banner", "//*[contains(@class,'usa-banner')]"),
     ],
     "drupal7": [
-        ("generator", "//meta[translate(@name,'G','g')='generator'"
-                      " and starts-with(@content,'Drupal 7')]"),
         ("news-header", "//*[contains(@class,'justice-news-header')]"),
         ("node-article", "//article[contains(@class,'node--')]"),
         ("field-name", "//*[contains(@class,'field--name-field-')]"),
@@ -42,7 +47,6 @@ MARKERS = {
     ],
     "archive": [
         ("seal", "//img[contains(@src,'dojseal') or @alt='Department of Justice Seal']"),
-        ("archive-css", "//link[contains(@href,'/archive/')]"),
         ("archive-links", "//a[starts-with(@href,'/archive/')]"),
     ],
 }
@@ -104,23 +108,45 @@ def looks_truncated(text: str) -> bool:
     return "</html>" not in text[-4096:].lower()
 
 
-# Markers in <head> or on <body> only: cheap to test, and they settle most pages.
-HEAD_MARKERS = {
-    gen: [(name, xpath) for name, xpath in rules if xpath.startswith(("/html/", "//meta", "//link"))]
-    for gen, rules in MARKERS.items()
-}
+def _head_facts(doc) -> set:
+    """Which HEAD_MARKERS hold: ("body", attribute), ("meta", generator prefix) and
+    ("link", href part) facts, from one pass over the page's <meta> and <link>."""
+    facts = set()
+    body = doc.find("body")
+    if body is not None and body.get("data-content-type") is not None:
+        facts.add(("body", "data-content-type"))
+    for el in doc.iter("meta", "link"):
+        if el.tag == "meta":
+            if (el.get("name") or "").replace("G", "g") == "generator":
+                facts.add(("meta", el.get("content") or ""))
+        else:
+            facts.add(("link", el.get("href") or ""))
+    return facts
 
 
-def _score(doc, markers) -> dict[str, int]:
-    return {gen: sum(1 for _, xpath in rules if compiled(xpath)(doc))
-            for gen, rules in markers.items()}
+def _holds(facts: set, kind: str, key: str, prefixes) -> bool:
+    if kind == "body":
+        return (kind, key) in facts
+    if kind == "meta":
+        return any(k == "meta" and v.startswith(prefixes) for k, v in facts)
+    return any(k == "link" and key in v for k, v in facts)
+
+
+def _score(doc, whole_page: bool) -> dict[str, int]:
+    facts = _head_facts(doc)
+    scores = {gen: sum(1 for _, *rule in rules if _holds(facts, *rule))
+              for gen, rules in HEAD_MARKERS.items()}
+    if whole_page:
+        for gen, rules in MARKERS.items():
+            scores[gen] += sum(1 for _, xpath in rules if compiled(xpath)(doc))
+    return scores
 
 
 def generation(doc, url: str, warnings: list[str]) -> str | None:
     """The generation whose markers the page carries most, or None."""
-    scores = _score(doc, HEAD_MARKERS)
+    scores = _score(doc, whole_page=False)
     if sum(1 for v in scores.values() if v) != 1:
-        scores = _score(doc, MARKERS)  # the head is not conclusive: look at the whole page
+        scores = _score(doc, whole_page=True)  # the head is not conclusive: the whole page
     best = max(scores, key=scores.get)
     if scores[best]:
         return best

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from lxml import etree
 
-from corpus.extract import clean
+from corpus.extract import clean, density, metadata, shapes
 from corpus.extract.families import (
+    LABELS,
+    LEADING_LABEL,
     class_rule,
     date_of,
     items_of,
+    label_key,
     value_blocks,
     value_text,
 )
@@ -18,11 +21,13 @@ from corpus.extract.fields import (
     delivery_text,
     has_class,
     head_title,
+    parse_date,
     pick,
     pick_list,
     pick_text,
     text_of,
 )
+from corpus.extract.shapes import BODY_MARK, ambiguity, date_line, place_line
 from corpus.record import Speech
 
 # A speech node in any Drupal convention (current theme, Drupal 7 themes, core).
@@ -35,16 +40,6 @@ FIELD_MARKS = " | ".join(
     [class_rule(f)[1:] for f in ("date", "location", "speakers", "components", "title")]
     + ["//time", "//h1"]
 )
-
-
-def densest_block(doc):
-    """The element whose <p> children carry the most text: the body when its field is gone."""
-    totals: dict = {}
-    for p in doc.xpath("//body//p"):
-        parent = p.getparent()
-        if parent is not None:
-            totals[parent] = totals.get(parent, 0) + len(text_of(p))
-    return max(totals, key=totals.get) if totals else None
 
 
 def around_body(doc):
@@ -87,12 +82,47 @@ def location_text(node) -> str | None:
     return ", ".join(part for part in parts if part) or None
 
 
-def split_delivery(paragraphs: list[str], delivery: str | None) -> str | None:
-    """A delivery line typed as the body's first line is the delivery, not a paragraph."""
-    if paragraphs and DELIVERY.match(paragraphs[0]):
-        line = delivery_text(paragraphs.pop(0))
-        return delivery or line
-    return delivery
+FIELD_LINES = 6  # how many of the body's first lines may state fields
+FIELD_LINE_MAX = 150  # characters: a longer line is speech, whatever it starts with
+_BY_LABEL = {label: field for field, labels in LABELS.items() for label in labels}
+
+
+def field_line(line: str):
+    """(field, value) of a line that only states a field: a delivery line, a labelled
+    value ("Date: ...", "Location - ..."), a bare date or a bare place; else None."""
+    if len(line) > FIELD_LINE_MAX:
+        return None
+    if DELIVERY.match(line):
+        return "delivery", delivery_text(line)
+    m = LEADING_LABEL.match(line)
+    if m:
+        field, rest = _BY_LABEL.get(label_key(m.group(0))), line[m.end():]
+        if field in ("date", "updated"):
+            return (field, parse_date(rest)) if parse_date(rest) else None
+        if field and rest:
+            return field, rest if field in ("location", "delivery") else [rest]
+        return None
+    if date_line(line):
+        return "date", date_line(line)
+    if place_line(line):
+        return "location", place_line(line)
+    return None
+
+
+def split_field_lines(paragraphs: list[str], fields: dict, warnings: list[str]) -> None:
+    """The body's first lines that only state fields are fields, not paragraphs: a
+    field still missing takes the value (`<field>-fallback: body-line`; a delivery line,
+    as it always was, silently)."""
+    for _ in range(FIELD_LINES):
+        found = field_line(paragraphs[0]) if paragraphs else None
+        if found is None:
+            return
+        paragraphs.pop(0)
+        field, value = found
+        if not fields.get(field):
+            fields[field] = value
+            if field != "delivery":
+                warnings.append(f"{field}-fallback: body-line")
 
 
 class set_aside:
@@ -101,11 +131,12 @@ class set_aside:
     long speech. Put back on exit, tail text included."""
 
     def __init__(self, body, article):
-        inside = body is not None and (article is None or body is article
-                                       or body in article.iterancestors())
+        inside = body is not None and article is not None and (
+            body is article or body in article.iterancestors())
         self.body = None if body is None or inside else body
         self.parent = self.body.getparent() if self.body is not None else None
         self.placeholder = etree.Element("div")
+        self.placeholder.text = BODY_MARK  # where the header region ends (shapes.py)
 
     def __enter__(self):
         if self.parent is not None:
@@ -114,6 +145,14 @@ class set_aside:
     def __exit__(self, *exc):
         if self.parent is not None:
             self.parent.replace(self.placeholder, self.body)
+
+
+def say_choice(warnings: list[str], field: str, found: list) -> None:
+    """When the value was known by its shape among others, say which rule chose it."""
+    if warnings and warnings[-1] == f"{field}-fallback: {field}-shape":
+        note = ambiguity(field, found)
+        if note:
+            warnings.append(note)
 
 
 def read_fields(doc, table, warnings, article) -> dict:
@@ -127,9 +166,12 @@ def read_fields(doc, table, warnings, article) -> dict:
         title = head_title(doc)
         if title:
             warnings.append("title-fallback: head-title")
-    date = next(filter(None, map(date_of, get("date"))), None)
+    found = get("date")
+    date = next(filter(None, map(date_of, found)), None)
+    say_choice(warnings, "date", found)
     found = get("location")
     location = location_text(found[0]) if found else None
+    say_choice(warnings, "location", found)
     delivery = delivery_text(pick_text(doc, table["delivery"], "delivery", warnings, article,
                                        value_text))
     lists = {name: pick_list(doc, table[name], name, warnings, article, items_of)
@@ -141,6 +183,7 @@ def read_fields(doc, table, warnings, article) -> dict:
 
 def assemble(
     doc, url: str, generation: str, module, warnings: list[str], *, truncated: bool = False,
+    source: str | None = None,
 ):
     """The record of a Drupal page, from the generation module's SELECTORS and ARTICLE."""
     table, optional = module.SELECTORS, module.OPTIONAL
@@ -148,22 +191,28 @@ def assemble(
     body_warnings: list[str] = []  # said after the fields', as they always were
     bodies = pick(doc, table["body"], "body", body_warnings, article)
     body = bodies[0] if bodies else None
-    with set_aside(body, article):
-        fields = read_fields(doc, table, warnings, article)
-    warnings.extend(body_warnings)
-
     # On a truncated page a missing body field means the text never arrived: guessing
     # a body from what did arrive would pass chrome off as speech.
-    if body is None and not truncated:
-        clean.drop_boilerplate(doc)
-        body = densest_block(doc)
+    guessed = body is None and not truncated
+    if guessed:
+        body = density.densest_body(doc)
         if body is not None:
-            warnings.append("body-fallback: densest-block")
-    paragraphs = clean.paragraphs(body) if body is not None else []
-    fields["delivery"] = split_delivery(paragraphs, fields["delivery"])
-    title = fields.pop("title")
-    if paragraphs and title and paragraphs[0] == title:
+            body_warnings.append("body-fallback: densest-block")
+    with set_aside(body, article):
+        fields = read_fields(doc, table, warnings, article)
+    shapes.forget()
+    warnings.extend(body_warnings)
+
+    paragraphs = []
+    if body is not None:
+        if guessed:
+            clean.drop_boilerplate(body)
+        paragraphs = density.drop_display_copies(body, clean.paragraphs(body))
+    split_field_lines(paragraphs, fields, warnings)
+    if paragraphs and fields["title"] and paragraphs[0] == fields["title"]:
         paragraphs.pop(0)
+    metadata.reconcile(fields, doc, warnings, source, article)
+    title = fields.pop("title")
 
     for name in ("date", "speakers", "components", "location", "topics", "delivery", "updated"):
         if not fields[name] and name not in optional:
