@@ -6,6 +6,7 @@
   pages.py       page writes: one `fetches` row per response, one transaction per page
   files.py       attachments: fetched files, and pointer-only speeches' text from them
   versions.py    versioning: fold an extracted record into its speech
+  people.py      derived fields of every record, and person ids kept once given
   port.py        the crawler's port: crawls, look-ups, the backfill frontier
   reads.py       records (current or as of a moment), search, history
   reextract.py   re-extraction of stored raw pages
@@ -18,6 +19,7 @@ messages of corpus/store/messages.py; the spider reads through `Corpus(path, rea
 from corpus.store.base import Base
 from corpus.store.files import AttachmentWrites
 from corpus.store.pages import PageResult, PageWrites
+from corpus.store.people import People
 from corpus.store.port import CrawlPort
 from corpus.store.raw import RawPages
 from corpus.store.reads import Reads
@@ -27,7 +29,8 @@ from corpus.store.versions import Versions
 __all__ = ["Corpus", "PageResult"]
 
 
-class Corpus(PageWrites, AttachmentWrites, Versions, RawPages, CrawlPort, Reads, Reextract, Base):
+class Corpus(PageWrites, AttachmentWrites, Versions, People, RawPages, CrawlPort, Reads, Reextract,
+             Base):
     """The corpus database. Not thread-safe: one Corpus per thread or process."""
 
     def check(self) -> list[str]:

@@ -17,7 +17,7 @@ import json
 from corpus.store.captures import record_archive_speech, record_capture
 from corpus.errors import NotASpeech
 from corpus.outcomes import Outcome
-from corpus.record import RECORD_FIELDS
+from corpus.record import EXTRACTED_FIELDS
 
 KEPT = ("new", "earlier")  # record_capture's outcomes that add a row
 
@@ -90,10 +90,11 @@ def _capture(corpus, m, crawl_id: int) -> tuple[str, str | None, list[str]]:
         why = f"extraction error: {type(exc).__name__}: {exc}"
         log(Outcome.FAILED, why)
         return Outcome.FAILED, why, []
-    record = {name: getattr(speech, name) for name in RECORD_FIELDS}
+    record = {name: getattr(speech, name) for name in EXTRACTED_FIELDS}
     record["paragraphs"] = list(speech.paragraphs or [])
     warnings = list(speech.warnings or [])
     with corpus._tx():
+        warnings += corpus._derive(record)
         now, conn = corpus._now(), corpus.conn
         if m.archive_only:
             record_archive_speech(conn, m.speech_id, m.speech_url or m.url, record, now=now)

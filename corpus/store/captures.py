@@ -20,8 +20,12 @@ import sqlite3
 import sqlite_utils
 
 from corpus.moments import utc_now
-from corpus.record import LIST_FIELDS, RECORD_FIELDS, content_hash
+from corpus.record import LIST_FIELDS, RECORD_FIELDS, VERSION_ONLY_FIELDS, content_hash
 
+
+# The record columns when migration 3 shipped (later fields come from later migrations).
+_M003_RECORD_COLUMNS = ("generation", "title", "date", "location", "delivery", "speakers",
+                        "components", "topics", "updated")
 
 
 def migrate_captures(db: sqlite_utils.Database) -> None:
@@ -31,7 +35,7 @@ def migrate_captures(db: sqlite_utils.Database) -> None:
             "captured_at": str,
             "archive_url": str,
             "url": str,  # the URL as the archive captured it
-            **{name: str for name in RECORD_FIELDS},
+            **{name: str for name in _M003_RECORD_COLUMNS},
             "paragraphs": str,  # JSON array
             "text": str,
             "content_hash": str,
@@ -145,7 +149,8 @@ def record_archive_speech(conn: sqlite3.Connection, speech_id: str, url: str, re
     if conn.execute("SELECT 1 FROM speeches WHERE id = ?", (speech_id,)).fetchone():
         return False
     values = _record_values(record)
-    values.pop("paragraphs")
+    for name in VERSION_ONLY_FIELDS:  # paragraphs and their roles: versions only
+        values.pop(name, None)
     values.update(id=speech_id, url=url, status="gone", source="archive", version=0,
                   content_hash=content_hash(record), first_seen=now, gone_since=now)
     names = ", ".join(values)

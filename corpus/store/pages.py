@@ -127,11 +127,12 @@ class PageWrites:
         speech, _, verdicts = reconcile(speech, witnesses or [])
         source = (witnesses or [{}])[0].get("source") or "witness"
         agreement = {name: (verdict, source) for name, verdict in verdicts.items()}
-        warnings = list(speech.warnings or [])  # reconcile appended the witness's
         with self._tx():
             now = self._now()
             self._store_raw(raw_sha, body, compressed, now)
             outcome, version, reason = self._apply(sid, speech, raw_sha, crawl_id, now, url)
+            # reconcile appended the witness's warnings, _apply the derivation's
+            warnings = list(speech.warnings or [])
             self._log(fetch, outcome, sid, now, reason=reason, version=version,
                       warnings=_json(warnings))
         return PageResult(outcome, sid, version, reason, warnings, agreement)

@@ -45,6 +45,9 @@ class Reextract:
                 counts[outcome] += 1
             if progress:
                 progress(done, len(targets))
+        # Derived fields are outside the content hash: recomputed for every version
+        # (and capture) whether or not the page made a new one.
+        counts["rederived"] = self.rederive()
         stats = {"pages": len(targets), **counts, "failures": failures[:100]}
         self.finish_crawl(crawl_id, stats, 0)
         return {"crawl_id": crawl_id, **stats}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from corpus.moments import later
-from corpus.record import LIST_FIELDS, RECORD_FIELDS, content_hash
+from corpus.record import EXTRACTED_FIELDS, LIST_FIELDS, RECORD_FIELDS, content_hash
 from corpus.store.pages import _json
 
 
@@ -17,9 +17,13 @@ class Versions:
         `fetched` is False for re-extraction: no network contact, so neither last_seen
         nor the live/gone status moves.
         """
-        record = {name: getattr(speech, name) for name in RECORD_FIELDS}
+        record = {name: getattr(speech, name) for name in EXTRACTED_FIELDS}
         record["paragraphs"] = list(speech.paragraphs or [])
         chash = content_hash(record)
+        # Derived fields (outside the hash); their warnings join the fetch's.
+        warnings = self._derive(record)
+        if isinstance(getattr(speech, "warnings", None), list):
+            speech.warnings.extend(w for w in warnings if w not in speech.warnings)
         for name in LIST_FIELDS:
             record[name] = _json(list(record[name] or []))
         text = "\n\n".join(speech.paragraphs or [])  # by definition; keeps text = f(content)
