@@ -2,6 +2,7 @@
 
     speeches.<fmt>, speech_versions.<fmt>   the data (byte-identical for the same corpus
                                             and arguments)
+    people.<fmt>, speech_speakers.<fmt>     who spoke, in which role (people.py)
     manifest.json, datapackage.json         counts, hashes, typed schemas
     CITATION.cff, README.md                 how to cite; a dataset card
     CHANGES.md, changes.jsonl               with a previous release: what changed since
@@ -21,6 +22,7 @@ from corpus.moments import parse_moment
 from corpus.publish import changes as changes_mod
 from corpus.publish.card import readme
 from corpus.publish.package import Meta, citation_cff, datapackage, write_json
+from corpus.publish.people import people_rows, speaker_rows
 from corpus.publish.schema import LIST_NOTES, TABLES
 from corpus.publish.tables import attachment_rows, has_attachments, speech_rows, version_rows
 from corpus.publish.writers import FORMATS, write_table
@@ -69,6 +71,8 @@ def release(corpus: Corpus, out_dir, *, fmt: str = "parquet", previous=None, as_
               ("speech_versions", tracked(version_rows(corpus, moment)))]
     if has_attachments(corpus, moment):  # a table of its own only when there are some
         tables.append(("attachments", attachment_rows(corpus, moment)))
+    tables += [("people", people_rows(corpus, moment)),
+               ("speech_speakers", speaker_rows(corpus, moment))]
     for table, rows in tables:
         path = out / f"{table}.{fmt}"
         count = write_table(table, fmt, rows, path)

@@ -57,9 +57,14 @@ VERSIONS = _columns("speech_versions", [
 CHANGED_FIELDS = Column(
     "changed_fields", "list",
     "names of the fields that differ from the previous version ([] for version 1)")
-VERSIONS = VERSIONS + (CHANGED_FIELDS,)
-# Fields compared to fill changed_fields: the record and the URL.
-COMPARED = tuple(f.name for f in FIELDS) + ("url",)
+CHANGED_METADATA = Column(
+    "changed_metadata", "list",
+    "url and/or updated when they differ from the previous version: a moved page or a new"
+    " 'Updated' date, reported apart from changed_fields ([] for version 1)")
+VERSIONS = VERSIONS + (CHANGED_FIELDS, CHANGED_METADATA)
+# Fields compared to fill changed_fields: the content (what makes a version) only.
+COMPARED = tuple(f.name for f in FIELDS if f.content)
+METADATA_COMPARED = ("url", "updated")
 
 TABLES = {
     "speeches": {"columns": SPEECHES, "key": ["id"],
@@ -108,12 +113,39 @@ FOREIGN_KEYS["attachments"] = [{"fields": ["speech_id"],
                                 "reference": {"resource": "speeches", "fields": ["id"]}}]
 
 
+# People and who spoke in which speech (issue 19; rows from corpus/publish/people.py).
+PEOPLE = (
+    Column("person_id", "str", "person id, shared by every spelling and role of one person"),
+    Column("name", "str", "the fullest spelling of the name in the release"),
+    Column("variants", "list", "every spelling of the name in the release"),
+    Column("roles", "list", "roles as stated, in order of first use"),
+    Column("role_first_dates", "list", "date of the first speech in each role (YYYY-MM-DD)"),
+    Column("role_last_dates", "list", "date of the last speech in each role (YYYY-MM-DD)"),
+)
+TABLES["people"] = {"columns": PEOPLE, "key": ["person_id"],
+                    "title": "People: one row per person who spoke, with roles over time"}
+SPEECH_SPEAKERS = (
+    Column("speech_id", "str", "the speech (speeches.id), as its version in the release"),
+    Column("position", "int", "the speaker's place in the speech's list, from 1"),
+    Column("person_id", "str", "the person (people.person_id)"),
+    Column("name", "str", "the speaker's name as stated"),
+    Column("role", "str", "the role as stated ('' when none)"),
+    Column("as_stated", "str", "the speaker line as stated (the page's speaker field, or"
+                               " the title's words when the page names no speaker)"),
+)
+TABLES["speech_speakers"] = {"columns": SPEECH_SPEAKERS, "key": ["speech_id", "position"],
+                             "title": "Speech speakers: who spoke in each speech, in order"}
+FOREIGN_KEYS["speech_speakers"] = [
+    {"fields": ["speech_id"], "reference": {"resource": "speeches", "fields": ["id"]}},
+    {"fields": ["person_id"], "reference": {"resource": "people", "fields": ["person_id"]}}]
+
+
 def columns(table: str, fmt: str) -> tuple[Column, ...]:
     """The columns written in `fmt`: CSV leaves out paragraphs (`text` carries them: a
     paragraph may contain the list separator)."""
     cols = TABLES[table]["columns"]
-    if fmt == "csv":
-        return tuple(c for c in cols if c.name != "paragraphs")
+    if fmt == "csv":  # paragraphs, and their roles with them
+        return tuple(c for c in cols if c.name not in ("paragraphs", "paragraph_roles"))
     return cols
 
 

@@ -10,10 +10,10 @@ import json
 from collections.abc import Iterator
 
 from corpus.record import LIST_FIELDS
-from corpus.publish.schema import COMPARED, VERSIONS
+from corpus.publish.schema import COMPARED, METADATA_COMPARED, VERSIONS
 from corpus.store import Corpus
 
-_COLUMNS = [c.name for c in VERSIONS if c.name != "changed_fields"]
+_COLUMNS = [c.name for c in VERSIONS if c.name not in ("changed_fields", "changed_metadata")]
 
 
 def speech_rows(corpus: Corpus, moment: str | None) -> Iterator[dict]:
@@ -32,11 +32,15 @@ def version_rows(corpus: Corpus, moment: str | None) -> Iterator[dict]:
             row["seen_until"] = None
         same_speech = previous is not None and previous["speech_id"] == row["speech_id"]
         row["changed_fields"] = changed_fields(previous, row) if same_speech else []
+        row["changed_metadata"] = ([name for name in METADATA_COMPARED
+                                    if previous.get(name) != row.get(name)]
+                                   if same_speech else [])
         previous = row
         yield row
 
 
 def changed_fields(old: dict, new: dict) -> list[str]:
+    """The content fields that differ (a moved URL is `changed_metadata`)."""
     return [name for name in COMPARED if old.get(name) != new.get(name)]
 
 
