@@ -76,9 +76,11 @@ def test_a_dateline_without_a_near_heading_leads_alone():
 def test_language():
     es = ["Buenos días a todos. Gracias por acompañarnos hoy en esta conferencia.",
           "El Departamento de Justicia protege los derechos de todas las comunidades."]
-    en = ["Good morning, everyone. Thank you for joining us at this conference today."]
+    en = ["Good morning, everyone. Thank you for joining us at this conference today.",
+          "The Department of Justice protects the rights of every community in the country."]
     assert language(es, ["text", "text"]) == "es"
-    assert language(en, ["text"]) == "en"
+    assert language(en, ["text", "text"]) == "en"
+    assert language(en[:1], ["text"]) is None  # too few words to tell
     assert language(["[Applause]"], ["stage"]) is None
 
 

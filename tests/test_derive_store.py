@@ -24,8 +24,9 @@ def test_every_version_carries_its_derived_fields(tmp_path):
         assert json.loads(v2["speaker_names"]) == ["Loretta E. Lynch"]
         assert json.loads(v2["paragraph_roles"]) == ["heading", "stage", "text"]
         assert (v2["word_count"], v2["paragraph_count"]) == (2 + 5, 2)
+        # two short paragraphs: too little text to tell the language
         assert (v1["kind"], v1["delivery_status"], v1["language"]) == ("speech", "prepared",
-                                                                          "en")
+                                                                          None)
         [speech] = corpus.records()
         assert speech["paragraph_roles"] == ["heading", "stage", "text"]
         assert json.loads(v1["person_ids"]) == ["merrick-b-garland"]

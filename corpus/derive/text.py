@@ -19,6 +19,7 @@ from functools import lru_cache
 ROLES = ("text", "heading", "stage", "lead")
 COUNTED = ("text", "heading")
 LANGUAGE_SAMPLE = 2000  # characters read: enough for a stable answer, and fast
+LANGUAGE_MIN_WORDS = 20  # below this langdetect guesses: the language is null
 
 _STAGE = re.compile(r"^[\[(][A-Za-z][A-Za-z ,’'-]{0,40}[\])]\.?$")
 _DATELINE = re.compile(r"^[A-Z][A-Z.’' ]{1,30}(?:, [A-Z][A-Za-z. ]{1,20})?\s+[–—-]{1,2}\s")
@@ -33,6 +34,9 @@ def _heading(paragraph: str) -> bool:
         return False
     if paragraph.endswith(":"):
         return len(words) <= 8
+    # "...witnesses; and": an item of a list running on, not a heading
+    if ";" in paragraph or words[-1] in ("and", "or", "but"):
+        return False
     return not paragraph.endswith(_SENTENCE_END) and paragraph[0].isupper()
 
 
@@ -64,7 +68,7 @@ def counts(paragraphs: list[str], roles: list[str]) -> tuple[int, int]:
 def language(paragraphs: list[str], roles: list[str]) -> str | None:
     """ISO 639-1 code of the text paragraphs, or None when there is too little text."""
     text = " ".join(p for p, role in zip(paragraphs, roles) if role == "text")
-    if len(text.split()) < 3:
+    if len(text.split()) < LANGUAGE_MIN_WORDS:
         return None
     return _detect(text[:LANGUAGE_SAMPLE])
 

@@ -16,6 +16,8 @@ paragraphs to the gold record:
     ("quote", text, with_p)    <blockquote>(<p>)text</blockquote> -> [text]
     ("list", texts, ordered)   <ul>/<ol> of <li>               -> texts
     ("heading", text)          <p><strong><u>text</u></strong></p> -> [text]
+    ("stage", text)            <p>[Applause]</p>               -> [text] (role stage)
+    ("lead", text)             <p>WASHINGTON – ...</p>         -> [text] (role lead)
     ("delivery", shown)        delivery typed as the first line -> [] (gold delivery)
     ("empty",)                 <p>&nbsp;</p>                   -> []
     ("figure", caption, src)   <figure><img><figcaption>      -> []
@@ -101,6 +103,9 @@ class Speech:
         "components", "topics", "location", "delivery", "delivery_shown", "delivery_in_body",
         "created", "changed", "updated", "uuid", "vuuid", "edits", "chrome", "gone",
         "header", "event", "place", "note", "alias",
+        # truth of the derived fields: kind of text; (role, name, person) of each speaker
+        # (from the title when the page has no speaker field); a RESEARCH entry or None
+        "kind", "people", "research",
     )
 
     def __init__(self, **kw):
@@ -215,6 +220,7 @@ def make_speech(seed, index: int, day: dt.date) -> Speech:
         s.place = rnd.choice(vocab.ARCHIVE_PLACES) if "place" in s.header else None
         s.location = s.place
         s.note = rnd.choice(vocab.ARCHIVE_NOTES) if (delivery and rnd.random() < 0.6) else None
+        s.kind, s.people = "speech", (_truth_person(speaker),)
         return s
 
     roll = rnd.random()
@@ -257,7 +263,39 @@ def make_speech(seed, index: int, day: dt.date) -> Speech:
         s.location = None
     s.speakers, s.components, s.topics = tuple(speakers), tuple(components), tuple(topics)
     s.updated = dt.datetime.fromtimestamp(changed, dt.timezone.utc).date()
+    # Only the EVENTS pattern "a Press Conference Announcing ..." names one.
+    s.kind = ("testimony" if kind == "testimony" else "press-conference"
+              if "a Press Conference Announcing" in s.base_title else "speech")
+    s.people = tuple(_truth_person(line) for line in (speakers or [first]))
     return s
+
+
+def _truth_person(line: str) -> tuple[str, str, str]:
+    """(role, name, person) of a generated official: the role is one of the generator's
+    offices; generated officials are one person per full name."""
+    role = next(r for r in vocab.OFFICE_ROLES if line.startswith(r + " "))
+    name = line[len(role) + 1:]
+    return role, name, name
+
+
+def research_speech(seed, index: int, entry: dict) -> Speech:
+    """A speech of vocab.RESEARCH: its metadata written out, not drawn."""
+    rnd = rng(seed, "research", index)
+    day = dt.date.fromisoformat(entry["date"])
+    created = epoch(day, 15 * 3600)
+    lines = [f"{role} {name}" for role, name, _ in entry["speakers"]]
+    location = entry["location"]
+    return Speech(
+        index=index, generation=generation_of(day), date=day, created=created,
+        changed=created, uuid=str(uuid.UUID(int=rnd.getrandbits(128), version=4)),
+        vuuid=str(uuid.UUID(int=rnd.getrandbits(128), version=4)), edits=0, chrome=0,
+        gone=0, alias=None, delivery_in_body=False, delivery=entry["delivery"],
+        delivery_shown=entry["delivery"], header=None, event=None, place=None, note=None,
+        base_title=entry["title"].replace("{sp}", lines[0]),
+        speakers=tuple(lines) if entry.get("field", True) else (),
+        components=(vocab.COMPONENT_NAMES[entry["component"]],), topics=(),
+        location=location, updated=day, kind=entry["kind"], people=entry["speakers"],
+        research=entry)
 
 
 def archive_file(seed, index: int, day: dt.date, event: str | None) -> str:
@@ -355,7 +393,37 @@ def content(seed, index: int, generation: str, date: dt.date, delivery_shown: st
     return tuple(blocks)
 
 
-_TEXT_BLOCKS = ("p", "div", "br", "h3", "quote", "list", "heading")
+@lru_cache(maxsize=256)
+def research_content(seed, index: int, date: dt.date, body: tuple, speaker: tuple,
+                     edits: int) -> tuple:
+    """The body of a RESEARCH speech: ordinary (or Spanish) paragraphs with the features
+    `body` names: "lead" (a press lead before a heading), "stage" (a stage direction of
+    its own), "caps-heading" ("LOOKING AHEAD:"), "spanish"."""
+    rnd = rng(seed, "research-body", index)
+    topic = rnd.choice(vocab.SUBJECTS)
+    blocks = []
+    if "lead" in body:
+        role, name, _ = speaker
+        blocks += [("lead", f"WASHINGTON – Today {role} {name} spoke about {topic.lower()}"
+                            f" with law enforcement leaders from across the country."),
+                   ("lead", "The remarks follow below."), ("heading", "THE REMARKS:")]
+    for i in range(rnd.randint(3, 6)):
+        if "spanish" in body:
+            text = " ".join(rnd.sample(vocab.SPANISH_SENTENCES, rnd.randint(2, 4)))
+        else:
+            text = _paragraph(rnd, date, topic, first=(i == 0))
+        blocks.append(("p", text, ()))
+        if "stage" in body and i == 1:
+            blocks.append(("stage", rnd.choice(vocab.STAGE_DIRECTIONS)))
+        if "caps-heading" in body and i == 1:
+            blocks.append(("heading", _fill(rnd.choice(vocab.SUBHEADINGS), rnd, date, topic)
+                           .upper() + ":"))
+    for k in range(1, edits + 1):
+        blocks = _edit(blocks, rng(seed, "edit", index, k), date, topic, k)
+    return tuple(blocks)
+
+
+_TEXT_BLOCKS = ("p", "div", "br", "h3", "quote", "list", "heading", "stage", "lead")
 
 
 def _edit(blocks, rnd, date, topic, k):
@@ -384,7 +452,7 @@ def paragraphs_of(blocks) -> list[str]:
     out = []
     for block in blocks:
         kind = block[0]
-        if kind in ("p", "div", "h3", "quote", "heading", "pointer"):
+        if kind in ("p", "div", "h3", "quote", "heading", "pointer", "stage", "lead"):
             out.append(block[1])
         elif kind in ("br", "list"):
             out.extend(block[1])
@@ -439,6 +507,8 @@ def body_html(blocks, generation: str, salt) -> str:
             parts.append(f"<p>{inner}</p>")
         elif kind == "div":
             parts.append(f"<div>{inline_html(block[1], block[2], s)}</div>")
+        elif kind in ("stage", "lead"):  # paragraphs like any other; their role is truth
+            parts.append(f"<p>{html.escape(block[1], quote=False)}</p>")
         elif kind == "br":
             sep = "<br>\n<br>\n" if block[2] else "<br>\n"
             parts.append("<p>" + sep.join(inline_html(t, (), s) for t in block[1]) + "</p>")
@@ -688,4 +758,57 @@ def gold_record(s: Speech, blocks, title: str) -> dict:
         "updated": s.updated.isoformat() if s.updated else None,
         "paragraphs": paragraphs,
         "text": "\n\n".join(paragraphs),
+    }
+
+
+_ROLE_OF_BLOCK = {"h3": "heading", "heading": "heading", "stage": "stage", "lead": "lead"}
+
+
+def roles_of(blocks) -> list[str]:
+    """The role of each paragraph of `paragraphs_of(blocks)`, from the block it came from."""
+    out = []
+    for block in blocks:
+        kind = block[0]
+        if kind == "wrap":
+            out.extend(roles_of(block[1]))
+        elif kind in ("br", "list"):
+            out.extend("text" for _ in block[1])
+        elif kind in ("p", "div", "quote", "pointer"):
+            out.append("text")
+        elif kind in _ROLE_OF_BLOCK:
+            out.append(_ROLE_OF_BLOCK[kind])
+    return out
+
+
+def _truth_place(s: Speech):
+    if s.generation == "archive":
+        return vocab.ARCHIVE_PLACE_TRUTH[s.place] if s.place else (None, None, None)
+    if not s.location:
+        return None, None, None
+    locality, area, country = s.location
+    code = vocab.COUNTRY_CODES[country]
+    return locality or None, vocab.US_AREAS[area] if area else None, code
+
+
+def gold_derived(s: Speech, blocks) -> dict:
+    """The derived fields of the speech's record (issue 19) as the generator knows them;
+    `person_keys` says who each speaker is (equal keys: one person)."""
+    from corpus.derive.text import LANGUAGE_MIN_WORDS  # a threshold, not a rule
+
+    paragraphs, roles = paragraphs_of(blocks), roles_of(blocks)
+    counted = [p for p, r in zip(paragraphs, roles) if r in ("text", "heading")]
+    words = sum(len(p.split()) for p in [p for p, r in zip(paragraphs, roles) if r == "text"])
+    spanish = bool(s.research) and "spanish" in s.research["body"]
+    city, region, country = _truth_place(s)
+    return {
+        "speaker_names": [name for _, name, _ in s.people],
+        "speaker_roles": [role for role, _, _ in s.people],
+        "person_keys": [key for _, _, key in s.people],
+        "kind": s.kind,
+        "delivery_status": vocab.DELIVERY_STATUS.get(s.delivery) if s.delivery else None,
+        "city": city, "region": region, "country": country,
+        "word_count": sum(len(p.split()) for p in counted),
+        "paragraph_count": len(counted),
+        "language": None if words < LANGUAGE_MIN_WORDS else "es" if spanish else "en",
+        "paragraph_roles": roles,
     }

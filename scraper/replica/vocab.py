@@ -252,3 +252,115 @@ CAPTIONS = (
     "{speaker} speaks at the event.", "{speaker} delivers remarks.",
     "{speaker} at the podium in {city}.",
 )
+
+# ---------------------------------------------------------------- derived-field truth
+# What each generated value means for the research fields (issue 19): the replica's
+# truth, written from what the generator chose, never from the corpus's rules.
+OFFICE_ROLES = ("Acting Assistant Attorney General", "Assistant Attorney General",
+                "Deputy Attorney General", "Associate Attorney General", "Attorney General",
+                "Director")
+DELIVERY_STATUS = {
+    "Remarks as prepared for delivery": "prepared", "Testimony as prepared for delivery":
+    "prepared", "Prepared Remarks": "prepared", "Remarks as Delivered": "delivered",
+}
+US_AREAS = {"DC": "DC", "IL": "IL", "NY": "NY", "CA": "CA", "GA": "GA", "MA": "MA",
+            "FL": "FL", "TX": "TX", "CO": "CO", "WA": "WA", "AZ": "AZ", "MI": "MI",
+            "PA": "PA", "LA": "LA", "NM": "NM", "AK": "AK", "D.C.": "DC",
+            "New York": "NY", "Puerto Rico": "PR"}
+ARCHIVE_PLACE_TRUTH = {
+    "Washington, D.C.": ("Washington", "DC", "US"),
+    "Milwaukee, Wisconsin": ("Milwaukee", "WI", "US"),
+    "New York, New York": ("New York", "NY", "US"),
+    "Chicago, Illinois": ("Chicago", "IL", "US"),
+    "San Diego, California": ("San Diego", "CA", "US"),
+    "Boston, Massachusetts": ("Boston", "MA", "US"),
+    "Memphis, Tennessee": ("Memphis", "TN", "US"),
+    "Dallas, Texas": ("Dallas", "TX", "US"),
+    "Richmond, Virginia": ("Richmond", "VA", "US"),
+}
+COUNTRY_CODES["Puerto Rico"] = "US"
+
+SPANISH_SENTENCES = (
+    "Buenos días a todos y gracias por acompañarnos hoy.",
+    "El Departamento de Justicia tiene la responsabilidad de proteger a todas las comunidades de nuestro país.",
+    "Hoy anunciamos nuevos recursos para las víctimas de delitos y sus familias.",
+    "Nuestros fiscales trabajan cada día para que nadie esté por encima de la ley.",
+    "Sabemos que la confianza se construye escuchando a las personas que servimos.",
+    "Por eso hemos abierto nuevas oficinas de atención en las ciudades más afectadas.",
+    "Quiero agradecer a nuestros socios estatales, locales y tribales por su colaboración.",
+    "Juntos seguiremos luchando contra el fraude que perjudica a las personas mayores.",
+    "Muchas gracias por su atención y por su compromiso con la justicia.",
+)
+STAGE_DIRECTIONS = ("[Applause]", "[Laughter]", "(Applause)")
+
+# Speeches added by `Site(research=True)` (after the generated ones, so a default replica
+# is unchanged): people in several roles and spellings, pages without a speaker field,
+# every kind, places in several spellings, Spanish remarks, headings, stage directions
+# and press leads. People are fictional (names outside the generated pools, or an era's
+# officials); `person` is the truth of who they are. `body`: features of the text.
+ALIASES_FILE = "aliases.csv"  # in data/: the replica's fictional alias, for the corpus
+RESEARCH = (
+    dict(date="2011-05-10", title="{sp} Delivers Remarks at the Federal Bar Association Summer Conference",
+         speakers=(("Acting Assistant Attorney General", "Cornelius J. Ashcombe", "ashcombe-c"),),
+         component="criminal", kind="speech", delivery="Remarks as prepared for delivery",
+         location=("Washington", "D.C.", "United States"), body=("stage",)),
+    dict(date="2013-09-24", title="{sp} Speaks at the National Sheriffs’ Association Leadership Summit",
+         speakers=(("Assistant Attorney General", "Cornelius J. Ashcombe", "ashcombe-c"),),
+         component="criminal", kind="speech", delivery="Remarks as Delivered",
+         location=("New York", "New York", "United States"), body=("caps-heading",)),
+    dict(date="2016-02-03", title="{sp} Announces New Steps to Strengthen Elder Justice",
+         speakers=(("Deputy Attorney General", "Cornelius Ashcombe", "ashcombe-c"),),
+         component="dag", kind="speech", delivery=None,
+         location=("", "", "United States"), body=("lead",)),
+    dict(date="2014-06-17", title="{sp} Delivers Keynote Address at the 2014 National Association of Women Judges Annual Meeting",
+         speakers=(("Director", "Lucinda M. Ashcombe", "ashcombe-l"),),
+         component="ovw", kind="speech", delivery="Remarks as prepared for delivery",
+         location=("San Juan", "Puerto Rico", "United States"), body=()),
+    dict(date="2012-11-08", title="{sp} Delivers Remarks at the Tribal Public Safety Roundtable",
+         speakers=(("Assistant Attorney General", "Ambrose T. Whitlock Jr.", "whitlock"),),
+         component="enrd", kind="speech", delivery="Remarks as prepared for delivery",
+         location=("Albuquerque", "NM", "United States"), body=("stage", "caps-heading")),
+    dict(date="2015-03-30", title="{sp} Testifies Before the Senate Judiciary Committee",
+         speakers=(("Assistant Attorney General", "Ambrose Whitlock Jr.", "whitlock"),),
+         component="enrd", kind="testimony", delivery="Testimony as prepared for delivery",
+         location=("Washington", "DC", "United States"), body=()),
+    dict(date="2019-08-12", title="Statement from {sp} on the Settlement with a National Bank",
+         speakers=(("Associate Attorney General", "Ambrose T. Whitlock", "whitlock"),),
+         component="asg", kind="statement", delivery=None, location=None, body=()),
+    dict(date="2017-04-05", title="{sp} Holds Press Conference on Ransomware Charges",
+         speakers=(("Assistant Attorney General", "Bartholomew R. Thorne", "thorne-r"),),
+         component="nsd", kind="press-conference", delivery="Remarks as Delivered",
+         location=("Washington", "D.C.", "United States"), body=("lead",)),
+    dict(date="2018-10-22", title="{sp} Delivers Remarks on Counterterrorism",
+         speakers=(("Assistant Attorney General", "Bartholomew K. Thorne", "thorne-k"),),
+         component="nsd", kind="speech", delivery="Remarks as prepared for delivery",
+         location=("Mexico City", "", "Mexico"), body=()),
+    dict(date="2020-01-14", title="Op-Ed by {sp} on Violent Crime in Our Cities",
+         speakers=(("Deputy Attorney General", "Marguerite A. Pembridge", "pembridge"),),
+         component="dag", kind="other", delivery=None,
+         location=None, body=()),
+    dict(date="2021-07-19", title="{sp} Appears Before the House Judiciary Committee",
+         speakers=(("Deputy Attorney General", "Peggy Pembridge", "pembridge"),),
+         component="dag", kind="testimony", delivery="Testimony as prepared for delivery",
+         location=("Washington", "DC", "United States"), body=("caps-heading",)),
+    dict(date="2010-06-02", title="{sp} Announces Launch of Reentry Task Force",
+         speakers=(("Associate Attorney General", "Paul D. Reyes", "Paul D. Reyes"),),
+         field=False, component="asg", kind="speech", delivery="Remarks as prepared for delivery",
+         location=("Chicago", "IL", "United States"), body=()),
+    dict(date="2024-03-06", title="{sp} Delivers Remarks at the Cybersecurity Summit",
+         speakers=(("Deputy Attorney General", "Lisa V. Moreno", "Lisa V. Moreno"),),
+         field=False, component="dag", kind="speech", delivery="Remarks as Delivered",
+         location=("Boston", "MA", "United States"), body=("stage",)),
+    dict(date="2022-09-15", title="Declaraciones de la Procuradora General Asociada Vanessa K. Grant en la Cumbre de Seguridad Comunitaria",
+         speakers=(("Associate Attorney General", "Vanessa K. Grant", "Vanessa K. Grant"),),
+         component="asg", kind="speech", delivery="Remarks as Delivered",
+         location=("Miami", "FL", "United States"), body=("spanish",)),
+    dict(date="2023-05-09", title="Palabras de la Fiscal General Miriam A. Castell sobre la Protección de los Derechos Electorales",
+         speakers=(("Attorney General", "Miriam A. Castell", "Miriam A. Castell"),),
+         component="ag", kind="speech", delivery=None,
+         location=("Phoenix", "AZ", "United States"), body=("spanish", "stage")),
+    dict(date="2024-11-20", title="Statement from {sp} on the Verdict in the Crossroads Case",
+         speakers=(("Attorney General", "Miriam A. Castell", "Miriam A. Castell"),),
+         component="ag", kind="statement", delivery=None,
+         location=("Washington", "DC", "United States"), body=()),
+)
