@@ -17,7 +17,7 @@ import json
 from corpus.store.captures import record_archive_speech, record_capture
 from corpus.errors import NotASpeech
 from corpus.outcomes import Outcome
-from corpus.record import EXTRACTED_FIELDS
+from corpus.record import EXTRACTED_FIELDS, RECORD_FIELDS
 
 KEPT = ("new", "earlier")  # record_capture's outcomes that add a row
 
