@@ -4,7 +4,7 @@ territory or DC, country ISO 3166 alpha-2.
 "Washington, D.C.", "Washington, DC, United States" and "Washington, District of
 Columbia" are one place. State and country names come from pycountry (ISO 3166-1 and
 3166-2, maintained with the standard; one library for both, chosen over `us`, which
-knows no countries: see docs/design.md). A part that is neither a state nor a country
+knows no countries: docs/derive.md has the figures). A part that is neither a state nor a country
 stays in the city; a location naming nothing known gives its country as null, never a
 guessed default.
 """
