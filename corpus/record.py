@@ -47,7 +47,8 @@ FIELDS: tuple[Field, ...] = (
     Field("speaker_roles", "list", "each speaker's role as stated, parallel to"
           " speaker_names ('' when none)", content=False, derived=True),
     Field("person_ids", "list", "each speaker's person id (table people), parallel to"
-          " speaker_names: one id per person across roles and spellings", content=False,
+          " speaker_names: one id per person across roles and spellings ('' for a line that"
+          " names an office only)", content=False,
           derived=True),
     Field("kind", "str", "speech | testimony | statement | press-conference | other",
           content=False, derived=True),

@@ -17,6 +17,7 @@ from corpus.store import Corpus
      "U.S. Attorney for the Southern District of New York", "Damian Williams"),
     ("Director Rosalind de la Cruz", "Director", "Rosalind de la Cruz"),
     ("FBI Director Robert S. Mueller III", "FBI Director", "Robert S. Mueller III"),
+    ("The Attorney General", "The Attorney General", ""),  # an office, no person
 ])
 def test_split_speaker(line, role, name):
     assert split_speaker(line) == (role, name)

@@ -44,7 +44,8 @@ def _word(token: str) -> str:
 
 
 def split_speaker(text: str) -> tuple[str, str]:
-    """(role as stated, name); role "" when the line is a bare name."""
+    """(role as stated, name); role "" when the line is a bare name, name "" when it
+    names an office only."""
     text = _SUFFIX_COMMA.sub(r" \1", " ".join(text.split()))
     if "," in text:  # "Loretta E. Lynch, Attorney General"
         head, tail = (part.strip() for part in text.split(",", 1))
@@ -63,6 +64,8 @@ def split_speaker(text: str) -> tuple[str, str]:
     while start > 1 and _INITIAL.match(tokens[start - 1]):
         start -= 1
     start = max(start - 1, 0)  # the first name
+    if all(_word(t) in ROLE_WORDS for t in tokens[start:]):  # "The Attorney General"
+        return text, ""
     return " ".join(tokens[:start]), " ".join(tokens[start:])
 
 

@@ -38,8 +38,9 @@ COLUMNS = [
     ("first_seen", "str", "when the corpus first saw the speech (UTC)"),
     ("last_changed", "str", "when the corpus started holding this version (UTC)"),
 ]
-# In CSV, paragraphs would be ambiguous joined with "; " (they contain it): `text` carries them.
-CSV_COLUMNS = [c for c in COLUMNS if c[0] != "paragraphs"]
+# In CSV, paragraphs would be ambiguous joined with "; " (they contain it): `text` carries
+# them; their roles go with them.
+CSV_COLUMNS = [c for c in COLUMNS if c[0] not in ("paragraphs", "paragraph_roles")]
 FILE_STEM = "speeches"
 
 

@@ -21,7 +21,7 @@ def speech_speakers(records) -> Iterator[dict]:
         for position, (pid, name, role) in enumerate(people, start=1):
             # A speaker taken from the title: its words there are the role and name.
             line = stated[position - 1] if position <= len(stated) else f"{role} {name}".strip()
-            yield {"speech_id": record["id"], "position": position, "person_id": pid,
+            yield {"speech_id": record["id"], "position": position, "person_id": pid or None,
                    "name": name, "role": role, "as_stated": line,
                    "date": record.get("date")}
 
@@ -34,6 +34,8 @@ def people_rows(corpus: Corpus, moment: str | None) -> Iterator[dict]:
     """One row per person of the released speeches, by person id."""
     people: dict[str, dict] = {}
     for row in speaker_rows(corpus, moment):
+        if row["person_id"] is None:  # a line naming an office only
+            continue
         person = people.setdefault(row["person_id"], {"variants": [], "roles": {}})
         if row["name"] not in person["variants"]:
             person["variants"].append(row["name"])

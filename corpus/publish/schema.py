@@ -127,7 +127,8 @@ TABLES["people"] = {"columns": PEOPLE, "key": ["person_id"],
 SPEECH_SPEAKERS = (
     Column("speech_id", "str", "the speech (speeches.id), as its version in the release"),
     Column("position", "int", "the speaker's place in the speech's list, from 1"),
-    Column("person_id", "str", "the person (people.person_id)"),
+    Column("person_id", "str", "the person (people.person_id); null for a line naming an"
+                               " office only"),
     Column("name", "str", "the speaker's name as stated"),
     Column("role", "str", "the role as stated ('' when none)"),
     Column("as_stated", "str", "the speaker line as stated (the page's speaker field, or"

@@ -45,7 +45,7 @@ class People:
         record.update(values)
         record["person_ids"] = []
         for name in values["speaker_names"]:
-            pid, ambiguous = self._person_id(name)
+            pid, ambiguous = self._person_id(name) if name else ("", False)  # an office
             record["person_ids"].append(pid)
             if ambiguous:
                 warnings.append(f"{PERSON_AMBIGUOUS}: {name} fits more than one person")
