@@ -33,7 +33,8 @@ def test_every_version_carries_its_derived_fields(tmp_path):
         assert speech["person_ids"] == json.loads(v2["person_ids"]) == ["loretta-e-lynch"]
 
 
-def test_reextract_recomputes_derived_fields_without_a_new_version(tmp_path):
+def test_reextract_recomputes_derived_fields_without_a_new_version(tmp_path, monkeypatch):
+    monkeypatch.setattr("corpus.store.people.REDERIVE_BATCH", 1)  # a batch per record
     with Corpus(tmp_path / "c.db", extract=FakeExtractor(), clock=Clock()) as corpus:
         crawl = corpus.begin_crawl("crawl", {})
         corpus.record_page(URL, 200, {}, page(), crawl)

@@ -36,6 +36,9 @@ CREATE INDEX person_variants_person ON person_variants(person_id);
 """
 
 
+REDERIVE_BATCH = 200  # records read and rewritten per transaction by `rederive`
+
+
 class People:
     """Methods of `Corpus` that derive fields and give person ids (inside a transaction)."""
 
@@ -101,11 +104,18 @@ class People:
             if not self.db[table].exists():
                 continue
             order = "seen_from" if table == "speech_versions" else "captured_at"
-            rows = self._all(f"SELECT rowid, * FROM {table} ORDER BY {order}, speech_id, {key}")
-            for row in rows:
+            # rowids first, then the records a batch at a time: never every text at once
+            rowids = [r[0] for r in self.conn.execute(
+                f"SELECT rowid FROM {table} ORDER BY {order}, speech_id, {key}")]
+            for at in range(0, len(rowids), REDERIVE_BATCH):
+                batch = rowids[at:at + REDERIVE_BATCH]
+                found = {r["rowid"]: r for r in self._all(
+                    f"SELECT rowid, * FROM {table} WHERE rowid IN"
+                    f" ({', '.join('?' * len(batch))})", batch)}
                 with self._tx():
-                    self._rederive_row(table, row)
-                done += 1
+                    for rowid in batch:
+                        self._rederive_row(table, found[rowid])
+                done += len(batch)
         with self._tx():
             sets = ", ".join(f"{name} = v.{name}" for name in DERIVED_FIELDS
                              if name != "paragraph_roles")
