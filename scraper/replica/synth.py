@@ -278,25 +278,6 @@ def _truth_person(line: str) -> tuple[str, str, str]:
     return role, name, name
 
 
-def research_speech(seed, index: int, entry: dict) -> Speech:
-    """A speech of vocab.RESEARCH: its metadata written out, not drawn."""
-    rnd = rng(seed, "research", index)
-    day = dt.date.fromisoformat(entry["date"])
-    created = epoch(day, 15 * 3600)
-    lines = [f"{role} {name}" for role, name, _ in entry["speakers"]]
-    location = entry["location"]
-    return Speech(
-        index=index, generation=generation_of(day), date=day, created=created,
-        changed=created, uuid=str(uuid.UUID(int=rnd.getrandbits(128), version=4)),
-        vuuid=str(uuid.UUID(int=rnd.getrandbits(128), version=4)), edits=0, chrome=0,
-        gone=0, alias=None, delivery_in_body=False, delivery=entry["delivery"],
-        delivery_shown=entry["delivery"], header=None, event=None, place=None, note=None,
-        base_title=entry["title"].replace("{sp}", lines[0]),
-        speakers=tuple(lines) if entry.get("field", True) else (),
-        components=(vocab.COMPONENT_NAMES[entry["component"]],), topics=(),
-        location=location, updated=day, kind=entry["kind"], people=entry["speakers"],
-        research=entry)
-
 
 def archive_file(seed, index: int, day: dt.date, event: str | None) -> str:
     """A file name like the real ones: MMDDYY + a few squeezed words + .htm."""
@@ -388,36 +369,6 @@ def content(seed, index: int, generation: str, date: dt.date, delivery_shown: st
         blocks = [("wrap", tuple(blocks))]
     if rnd.random() < (0.5 if archive else 0.35):
         blocks.append(("endmark", rnd.choice(("center-style", "center-align"))))
-    for k in range(1, edits + 1):
-        blocks = _edit(blocks, rng(seed, "edit", index, k), date, topic, k)
-    return tuple(blocks)
-
-
-@lru_cache(maxsize=256)
-def research_content(seed, index: int, date: dt.date, body: tuple, speaker: tuple,
-                     edits: int) -> tuple:
-    """The body of a RESEARCH speech: ordinary (or Spanish) paragraphs with the features
-    `body` names: "lead" (a press lead before a heading), "stage" (a stage direction of
-    its own), "caps-heading" ("LOOKING AHEAD:"), "spanish"."""
-    rnd = rng(seed, "research-body", index)
-    topic = rnd.choice(vocab.SUBJECTS)
-    blocks = []
-    if "lead" in body:
-        role, name, _ = speaker
-        blocks += [("lead", f"WASHINGTON – Today {role} {name} spoke about {topic.lower()}"
-                            f" with law enforcement leaders from across the country."),
-                   ("lead", "The remarks follow below."), ("heading", "THE REMARKS:")]
-    for i in range(rnd.randint(3, 6)):
-        if "spanish" in body:
-            text = " ".join(rnd.sample(vocab.SPANISH_SENTENCES, rnd.randint(2, 4)))
-        else:
-            text = _paragraph(rnd, date, topic, first=(i == 0))
-        blocks.append(("p", text, ()))
-        if "stage" in body and i == 1:
-            blocks.append(("stage", rnd.choice(vocab.STAGE_DIRECTIONS)))
-        if "caps-heading" in body and i == 1:
-            blocks.append(("heading", _fill(rnd.choice(vocab.SUBHEADINGS), rnd, date, topic)
-                           .upper() + ":"))
     for k in range(1, edits + 1):
         blocks = _edit(blocks, rng(seed, "edit", index, k), date, topic, k)
     return tuple(blocks)
@@ -760,55 +711,3 @@ def gold_record(s: Speech, blocks, title: str) -> dict:
         "text": "\n\n".join(paragraphs),
     }
 
-
-_ROLE_OF_BLOCK = {"h3": "heading", "heading": "heading", "stage": "stage", "lead": "lead"}
-
-
-def roles_of(blocks) -> list[str]:
-    """The role of each paragraph of `paragraphs_of(blocks)`, from the block it came from."""
-    out = []
-    for block in blocks:
-        kind = block[0]
-        if kind == "wrap":
-            out.extend(roles_of(block[1]))
-        elif kind in ("br", "list"):
-            out.extend("text" for _ in block[1])
-        elif kind in ("p", "div", "quote", "pointer"):
-            out.append("text")
-        elif kind in _ROLE_OF_BLOCK:
-            out.append(_ROLE_OF_BLOCK[kind])
-    return out
-
-
-def _truth_place(s: Speech):
-    if s.generation == "archive":
-        return vocab.ARCHIVE_PLACE_TRUTH[s.place] if s.place else (None, None, None)
-    if not s.location:
-        return None, None, None
-    locality, area, country = s.location
-    code = vocab.COUNTRY_CODES[country]
-    return locality or None, vocab.US_AREAS[area] if area else None, code
-
-
-def gold_derived(s: Speech, blocks) -> dict:
-    """The derived fields of the speech's record (issue 19) as the generator knows them;
-    `person_keys` says who each speaker is (equal keys: one person)."""
-    from corpus.derive.text import LANGUAGE_MIN_WORDS  # a threshold, not a rule
-
-    paragraphs, roles = paragraphs_of(blocks), roles_of(blocks)
-    counted = [p for p, r in zip(paragraphs, roles) if r in ("text", "heading")]
-    words = sum(len(p.split()) for p in [p for p, r in zip(paragraphs, roles) if r == "text"])
-    spanish = bool(s.research) and "spanish" in s.research["body"]
-    city, region, country = _truth_place(s)
-    return {
-        "speaker_names": [name for _, name, _ in s.people],
-        "speaker_roles": [role for role, _, _ in s.people],
-        "person_keys": [key for _, _, key in s.people],
-        "kind": s.kind,
-        "delivery_status": vocab.DELIVERY_STATUS.get(s.delivery) if s.delivery else None,
-        "city": city, "region": region, "country": country,
-        "word_count": sum(len(p.split()) for p in counted),
-        "paragraph_count": len(counted),
-        "language": None if words < LANGUAGE_MIN_WORDS else "es" if spanish else "en",
-        "paragraph_roles": roles,
-    }
