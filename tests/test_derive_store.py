@@ -72,3 +72,18 @@ def test_every_record_column_exists_in_every_table_of_records(tmp_path):
         for table in ("speeches", "speech_versions", "captures"):
             assert set(RECORD_FIELDS) <= set(corpus.db[table].columns_dict), table
         assert corpus.db["speech_versions"].columns_dict["word_count"] is int
+
+
+def test_changed_fields_name_content_only_and_a_move_is_reported_apart(tmp_path):
+    from corpus.publish.tables import version_rows
+
+    with Corpus(tmp_path / "c.db", extract=FakeExtractor(), clock=Clock()) as corpus:
+        crawl = corpus.begin_crawl("crawl", {})
+        corpus.record_page(URL, 200, {}, page(), crawl)
+        moved = URL.replace("/opa/", "/archives/opa/")  # the same speech, another address
+        corpus.record_page(moved, 200, {}, page(title="A New Title", updated="2022-01-05"),
+                           crawl)
+        v1, v2 = version_rows(corpus, None)
+        assert (v1["changed_fields"], v1["changed_metadata"]) == ([], [])
+        assert v2["changed_fields"] == ["title"]
+        assert v2["changed_metadata"] == ["url", "updated"]
