@@ -20,12 +20,6 @@ class Versions:
         record = {name: getattr(speech, name) for name in EXTRACTED_FIELDS}
         record["paragraphs"] = list(speech.paragraphs or [])
         chash = content_hash(record)
-        # Derived fields (outside the hash); their warnings join the fetch's.
-        warnings = self._derive(record)
-        if isinstance(getattr(speech, "warnings", None), list):
-            speech.warnings.extend(w for w in warnings if w not in speech.warnings)
-        for name in LIST_FIELDS:
-            record[name] = _json(list(record[name] or []))
         text = "\n\n".join(speech.paragraphs or [])  # by definition; keeps text = f(content)
         row = self._speech(sid)
         if row is not None and row["content_hash"] == chash:
@@ -40,6 +34,13 @@ class Versions:
             )
             return "unchanged", row["version"], reason
 
+        # Derived fields (outside the hash) for the new version only: an unchanged page
+        # costs no derivation. Their warnings join the fetch's.
+        warnings = self._derive(record)
+        if isinstance(getattr(speech, "warnings", None), list):
+            speech.warnings.extend(w for w in warnings if w not in speech.warnings)
+        for name in LIST_FIELDS:
+            record[name] = _json(list(record[name] or []))
         version = 1 if row is None else row["version"] + 1
         since = now if row is None else later(now, row["last_changed"])
         fields = {**{k: record[k] for k in RECORD_FIELDS}, "text": text, "url": url,
