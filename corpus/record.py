@@ -16,10 +16,11 @@ from dataclasses import asdict, dataclass, field
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # "str" | "date" | "list": how exports and releases type it
+    kind: str  # "str" | "int" | "date" | "list": how exports and releases type it
     description: str
     content: bool  # part of content_hash: a change makes a new version
     in_speeches: bool = True  # also a column of `speeches` (paragraphs are versions only)
+    derived: bool = False  # computed from the stored record (corpus/derive), not extracted
 
 
 FIELDS: tuple[Field, ...] = (
@@ -39,6 +40,34 @@ FIELDS: tuple[Field, ...] = (
           " content_hash)", content=False),
     Field("paragraphs", "list", "the speech text, one string per paragraph", content=True,
           in_speeches=False),
+    # Derived (corpus/derive): outside content_hash, recomputed for every version by
+    # `reextract`; each beside the string it normalises (speakers, delivery, location).
+    Field("speaker_names", "list", "each speaker's name, parallel to speakers (from the"
+          " title when the page names no speaker)", content=False, derived=True),
+    Field("speaker_roles", "list", "each speaker's role as stated, parallel to"
+          " speaker_names ('' when none)", content=False, derived=True),
+    Field("person_ids", "list", "each speaker's person id (table people), parallel to"
+          " speaker_names: one id per person across roles and spellings ('' for a line that"
+          " names an office only)", content=False,
+          derived=True),
+    Field("kind", "str", "speech | testimony | statement | press-conference | other",
+          content=False, derived=True),
+    Field("delivery_status", "str", "prepared | delivered, from the delivery line (null"
+          " when it says neither or there is none)", content=False, derived=True),
+    Field("city", "str", "city of the location (null if none stated)", content=False,
+          derived=True),
+    Field("region", "str", "USPS code of the US state, territory or DC of the location",
+          content=False, derived=True),
+    Field("country", "str", "ISO 3166-1 alpha-2 code of the location's country",
+          content=False, derived=True),
+    Field("word_count", "int", "whitespace-separated tokens of the text and heading"
+          " paragraphs", content=False, derived=True),
+    Field("paragraph_count", "int", "number of text and heading paragraphs",
+          content=False, derived=True),
+    Field("language", "str", "ISO 639-1 code of the text's language (langdetect)",
+          content=False, derived=True),
+    Field("paragraph_roles", "list", "role of each paragraph, parallel to paragraphs:"
+          " text | heading | stage | lead", content=False, in_speeches=False, derived=True),
 )
 FIELD = {f.name: f for f in FIELDS}
 # The fields whose change makes a new version (docs/design.md#content-hash).
@@ -47,7 +76,12 @@ LIST_FIELDS = tuple(f.name for f in FIELDS if f.kind == "list")
 # Record columns of both `speeches` and `speech_versions` (paragraphs: versions only).
 RECORD_FIELDS = tuple(f.name for f in FIELDS if f.in_speeches)
 # The fields a diff between two versions shows one by one (paragraphs are aligned apart).
-SHOWN_FIELDS = tuple(f.name for f in FIELDS if f.name != "paragraphs")
+SHOWN_FIELDS = tuple(f.name for f in FIELDS if f.name != "paragraphs" and not f.derived)
+# What extraction returns (the rest is derived from it by the store).
+EXTRACTED_FIELDS = tuple(f.name for f in FIELDS if not f.derived)
+DERIVED_FIELDS = tuple(f.name for f in FIELDS if f.derived)
+# Columns of `speech_versions` (and captures) beside RECORD_FIELDS: versions only.
+VERSION_ONLY_FIELDS = tuple(f.name for f in FIELDS if not f.in_speeches)
 
 
 def canonical_json(data) -> str:

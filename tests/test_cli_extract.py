@@ -21,6 +21,10 @@ def test_json_output_has_the_expected_keys_and_values():
     record = json.loads(proc.stdout)
     assert {k: record[k] for k in expected} == expected
     assert record["warnings"] == [] and record["extractor_version"]
+    # the derived fields, but no person ids (they need a corpus)
+    assert (record["speaker_names"], record["kind"], record["country"]) == (
+        ["Loretta E. Lynch"], "speech", "US")
+    assert "person_ids" not in record
 
 
 def test_url_defaults_to_the_canonical_link():

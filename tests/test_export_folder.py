@@ -40,8 +40,8 @@ def test_forced_export_replaces_the_previous_one_and_lists_what_else_is_there(co
     manifest = export(corpus, "csv", out, force=True)
     # The previous export (its .jsonl tables and manifest) is gone, not left stale.
     assert sorted(p.name for p in out.iterdir()) == [
-        "datapackage.json", "manifest.json", "notes.txt", "speech_status.csv",
-        "speech_versions.csv", "speeches.csv"]
+        "datapackage.json", "manifest.json", "notes.txt", "people.csv", "speech_speakers.csv",
+        "speech_status.csv", "speech_versions.csv", "speeches.csv"]
     written = json.loads((out / "manifest.json").read_text())
     assert written["files"][0]["name"] == "speeches.csv" and written["files"][0]["rows"] == 2
     [other] = written["other_files"]
@@ -68,8 +68,8 @@ def test_export_command_force_and_zero_speeches(corpus, tmp_path):
     assert empty.stderr.strip() == "0 speeches match (as of 1999-01-01, since -, until -)"
     assert empty.stdout.startswith("wrote 0 speeches")
     assert sorted(p.name for p in out.iterdir()) == [
-        "datapackage.json", "manifest.json", "speech_status.csv", "speech_versions.csv",
-        "speeches.csv"]
+        "datapackage.json", "manifest.json", "people.csv", "speech_speakers.csv",
+        "speech_status.csv", "speech_versions.csv", "speeches.csv"]
 
 
 # -- what the README's commands write ----------------------------------------------------

@@ -247,3 +247,26 @@ def test_every_example_runs_on_the_demo_corpus(session):
             if code != 0 or not output.strip():
                 failures.append(f"{part}: exit {code}: {output.strip()[-300:]}")
     assert not failures, "\n".join(failures)
+
+
+def using_the_data() -> list[str]:
+    """The python blocks of the README's "Using the data" section (pandas, DuckDB)."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("\n## Using the data\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```python\n(.*?)```", section, re.S)
+
+
+def test_using_the_data_examples_run_on_a_release_of_the_demo_corpus(session):
+    blocks = using_the_data()
+    assert len(blocks) == 2 and "import pandas" in blocks[0] and "import duckdb" in blocks[1]
+    folder = session.folder / "using"
+    folder.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "scraper.cli", "release", "--db",
+                           str(session.folder / "corpus.db"), "--out", "release-2026-02/"],
+                          cwd=folder, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    for block in blocks:
+        proc = subprocess.run([sys.executable, "-c", block], cwd=folder, capture_output=True,
+                              text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert "Attorney General" in proc.stdout, proc.stdout  # roles and people shown

@@ -102,7 +102,11 @@ def test_frictionless_validates_the_package(made, fmt):
     _, root, _ = made
     code, report = frictionless_validate(root / fmt / "datapackage.json")
     assert code == 0 and report["valid"], report["errors"]
-    assert [t["stats"]["rows"] for t in report["tasks"]] == [5, 7, 8]
+    # speeches, speech_versions, speech_status, people, speech_speakers
+    rows = [t["stats"]["rows"] for t in report["tasks"]]
+    assert rows[:3] == [5, 7, 8]
+    assert rows[4] == sum(len(json.loads(line)["speaker_names"]) for line in
+                          (root / "jsonl" / "speeches.jsonl").read_text().splitlines())
     package = json.loads((root / fmt / "datapackage.json").read_text())
     assert package["licenses"][0]["title"].endswith("(17 U.S.C. 105)")
     versions = package["resources"][1]
@@ -118,7 +122,8 @@ def test_frictionless_validates_the_package(made, fmt):
 
 def test_frictionless_catches_a_broken_foreign_key(made, tmp_path):
     _, root, _ = made
-    for name in ("speeches.csv", "speech_versions.csv", "speech_status.csv",
+    for name in ("speeches.csv", "speech_versions.csv", "speech_status.csv", "people.csv",
+                 "speech_speakers.csv",
                  "datapackage.json"):
         (tmp_path / name).write_bytes((root / "csv" / name).read_bytes())
     with open(tmp_path / "speeches.csv", newline="", encoding="utf-8") as fh:
@@ -132,7 +137,10 @@ def test_frictionless_catches_a_broken_foreign_key(made, tmp_path):
     code, report = frictionless_validate(tmp_path / "datapackage.json")
     assert code != 0 and not report["valid"]
     errors = [e["type"] for t in report["tasks"] for e in t["errors"]]
-    assert set(errors) == {"foreign-key"}  # d's version and its status spell
+    # d's version and its status spell, and its speakers if it has any, still name it
+    assert set(errors) == {"foreign-key"}
+    speaks = sid("d") in (root / "csv" / "speech_speakers.csv").read_text()
+    assert len(errors) == 2 + speaks
 
 
 def test_csv_lists_are_json_arrays(made):
@@ -177,7 +185,8 @@ def test_dataset_card_has_a_hugging_face_header(made):
     assert card["language"] == ["en"] and card["size_categories"] == ["n<1K"]
     assert {c["config_name"]: c["data_files"] for c in card["configs"]} == {
         "speeches": "speeches.csv", "speech_versions": "speech_versions.csv",
-        "speech_status": "speech_status.csv"}
+        "speech_status": "speech_status.csv", "people": "people.csv",
+        "speech_speakers": "speech_speakers.csv"}
     for section in ("## Structure", "## Collection method", "## Known limitations",
                     "## How to cite"):
         assert section in body

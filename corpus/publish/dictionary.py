@@ -11,7 +11,7 @@ import json
 import sys
 
 from corpus.outcomes import FETCH_OUTCOMES
-from corpus.record import CONTENT_FIELDS, FIELD, RECORD_FIELDS
+from corpus.record import CONTENT_FIELDS, DERIVED_FIELDS, FIELD, RECORD_FIELDS
 
 
 def _describe(name: str) -> str:
@@ -19,7 +19,11 @@ def _describe(name: str) -> str:
     return ("JSON array of " if field.kind == "list" else "") + field.description
 
 
-_RECORD = {name: _describe(name) for name in RECORD_FIELDS}
+_RECORD = {name: _describe(name) for name in RECORD_FIELDS if not FIELD[name].derived}
+# Derived fields (migration 4) are the last columns of the tables of records.
+_DERIVED = {name: _describe(name) + " (derived)" for name in DERIVED_FIELDS
+            if FIELD[name].in_speeches}
+_DERIVED_VERSIONS = {name: _describe(name) + " (derived)" for name in DERIVED_FIELDS}
 _TS = " (ISO 8601 UTC, microseconds)"
 
 TABLES: dict[str, tuple[str, dict[str, str]]] = {
@@ -42,6 +46,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "gone_since": "when it was found gone or moved (null while live)" + _TS,
         "moved_to": "the speech id its URL now redirects to (status moved)",
         "source": "crawl (we fetched it) | archive (known only from Internet Archive captures)",
+        **_DERIVED,
     }),
     "speech_versions": ("One row per change of a speech's record, numbered 1, 2, 3... "
                         "A->B->A gives a version 3 equal in content to version 1.", {
@@ -61,6 +66,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "warnings": "JSON array of the warnings of the extraction that made it ('kind:"
                     " detail'; null for a version made before they were kept and never"
                     " fetched with them)",
+        **_DERIVED_VERSIONS,
     }),
     "raw_pages": ("Raw response bodies exactly as fetched, stored once per content "
                   "(content-addressed), compressed.", {
@@ -126,6 +132,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "raw_sha256": "the captured page (-> raw_pages)",
         "extractor_version": "version of the extractor that produced it",
         "recorded_at": "when the corpus recorded the capture" + _TS,
+        **_DERIVED_VERSIONS,
     }),
     "attachments": ("Files a speech points to (PDFs), stored raw like pages; a changed file "
                     "is a new row, the old kept (docs/design.md#d15-attachments).", {
@@ -149,6 +156,22 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "moment": "when it was written" + _TS,
         "folder": "the folder it was written to (absolute path)",
         "format": "parquet | jsonl | csv",
+    }),
+    "people": ("One row per person who spoke: the id shared by every spelling and role"
+               " of one person (corpus/derive/people.py). An id once given never changes.", {
+        "person_id": "person id, from the name first seen (stanley-f-ellison)",
+        "first": "first name, folded (lower case, no accents or full stops)",
+        "middle": "middle initials known for the person, folded ('' when none seen)",
+        "last": "surname, folded",
+        "suffix": "Jr. | Sr. | II | III | IV | V, or ''",
+        "ambiguous": "1 for a bare name that fits two people: no other spelling joins it",
+        "first_seen": "when the id was given" + _TS,
+    }),
+    "person_variants": ("Every spelling of a person's name seen, with its person id.", {
+        "variant": "the spelling folded (lower case, no accents or full stops)",
+        "name": "the spelling as first seen",
+        "person_id": "the person (-> people.person_id)",
+        "first_seen": "when the spelling was first seen" + _TS,
     }),
     "meta": ("Key/value facts about the database file.", {
         "key": "schema_version: number of migrations applied",

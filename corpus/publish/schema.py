@@ -77,8 +77,11 @@ VERSIONS = _columns("speech_versions", [
     ("origin", "str", "how the version was made: fetch (a page fetched from the site),"
                       " reextract (stored bytes read again by a newer extractor) or import"
                       " (saved pages)"),
-    ("changed_fields", "list", "names of the fields that differ from the previous version"
-                               " ([] for version 1)"),
+    ("changed_fields", "list", "names of the content fields that differ from the previous"
+                               " version ([] for version 1)"),
+    ("changed_metadata", "list", "url and/or updated when they differ from the previous"
+                                 " version: a moved page or a new 'Updated' date, reported"
+                                 " apart from changed_fields ([] for version 1)"),
 ])
 STATUS = _columns("speech_status", [
     ("speech_id", "str", "the speech (speeches.id)"),
@@ -89,8 +92,10 @@ STATUS = _columns("speech_status", [
     ("source", "str", "crawl (our fetches of the page) | archive (Internet Archive"
                       " captures: a speech we never fetched live)"),
 ])
-# Fields compared to fill changed_fields: the record and the URL.
-COMPARED = tuple(f.name for f in FIELDS) + ("url",)
+# Fields compared to fill changed_fields: the content (what makes a version) only; a
+# moved URL or a new "Updated" date is reported apart, in changed_metadata.
+COMPARED = tuple(f.name for f in FIELDS if f.content)
+METADATA_COMPARED = ("url", "updated")
 
 _CAPTURE_COLUMNS = {
     "speech_id": "the speech (speeches.id)",
@@ -120,6 +125,26 @@ def _to_speeches(*fields: str) -> list[dict]:
     return [{"fields": list(fields), "reference": {"resource": "speeches", "fields": ["id"]}}]
 
 
+# People and who spoke in which speech (issue 19; rows from corpus/publish/people.py).
+PEOPLE = (
+    Column("person_id", "str", "person id, shared by every spelling and role of one person"),
+    Column("name", "str", "the fullest spelling of the name in the release"),
+    Column("variants", "list", "every spelling of the name in the release"),
+    Column("roles", "list", "roles as stated, in order of first use"),
+    Column("role_first_dates", "list", "date of the first speech in each role (YYYY-MM-DD)"),
+    Column("role_last_dates", "list", "date of the last speech in each role (YYYY-MM-DD)"),
+)
+SPEECH_SPEAKERS = (
+    Column("speech_id", "str", "the speech (speeches.id), as its version in the release"),
+    Column("position", "int", "the speaker's place in the speech's list, from 1"),
+    Column("person_id", "str", "the person (people.person_id); null for a line naming an"
+                               " office only"),
+    Column("name", "str", "the speaker's name as stated"),
+    Column("role", "str", "the role as stated ('' when none)"),
+    Column("as_stated", "str", "the speaker line as stated (the page's speaker field, or"
+                               " the title's words when the page names no speaker)"),
+)
+
 # The tables in release order. `optional`: written only when the corpus has rows of it.
 TABLES = {
     "speeches": {"columns": SPEECHES, "key": ["id"],
@@ -139,6 +164,13 @@ TABLES = {
                     "foreign_keys": _to_speeches("speech_id"),
                     "title": "Attachments: the files (PDFs) speeches point to, one row per"
                              " distinct file"},
+    "people": {"columns": PEOPLE, "key": ["person_id"],
+               "title": "People: one row per person who spoke, with roles over time"},
+    "speech_speakers": {"columns": SPEECH_SPEAKERS, "key": ["speech_id", "position"],
+                        "foreign_keys": _to_speeches("speech_id") + [
+                            {"fields": ["person_id"],
+                             "reference": {"resource": "people", "fields": ["person_id"]}}],
+                        "title": "Speech speakers: who spoke in each speech, in order"},
 }
 
 

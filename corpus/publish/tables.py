@@ -13,7 +13,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from corpus.publish.schema import ATTACHMENTS, CAPTURES, COMPARED, SPEECHES, VERSIONS
+from corpus.publish.people import people_rows, speaker_rows
+from corpus.publish.schema import (ATTACHMENTS, CAPTURES, COMPARED, METADATA_COMPARED, SPEECHES,
+                                   VERSIONS)
 from corpus.publish.status import history
 from corpus.record import FIELDS, LIST_FIELDS
 from corpus.store import Corpus
@@ -79,8 +81,10 @@ def _archive_only(corpus: Corpus, moment, since, until) -> list[dict]:
 
 def version_rows(corpus: Corpus, moment: str | None, ids=None) -> Iterator[dict]:
     """Every version held at `moment`, ordered by speech and version, each with its
-    extraction warnings, its origin and `changed_fields` against the version before."""
-    names = [c.name for c in VERSIONS if c.name not in ("changed_fields", "origin")]
+    extraction warnings, its origin, and `changed_fields` (content) and `changed_metadata`
+    (url, updated) against the version before."""
+    names = [c.name for c in VERSIONS
+             if c.name not in ("changed_fields", "changed_metadata", "origin")]
     modes = {r["id"]: r["mode"] for r in corpus.query("SELECT id, mode FROM crawls")}
     previous = None
     for row in _held(corpus, "speech_versions", names, "seen_from", moment,
@@ -94,11 +98,15 @@ def version_rows(corpus: Corpus, moment: str | None, ids=None) -> Iterator[dict]
         row["origin"] = ORIGINS.get(modes.get(row["crawl_id"]), "fetch")
         same_speech = previous is not None and previous["speech_id"] == row["speech_id"]
         row["changed_fields"] = changed_fields(previous, row) if same_speech else []
+        row["changed_metadata"] = ([name for name in METADATA_COMPARED
+                                    if previous.get(name) != row.get(name)]
+                                   if same_speech else [])
         previous = row
         yield row
 
 
 def changed_fields(old: dict, new: dict) -> list[str]:
+    """The content fields that differ (a moved URL is `changed_metadata`)."""
     return [name for name in COMPARED if old.get(name) != new.get(name)]
 
 
@@ -149,4 +157,5 @@ def _held(corpus: Corpus, table: str, names: list[str], since: str, moment: str 
 
 ROWS = {"speeches": speech_rows, "speech_versions": version_rows,
         "speech_status": status_rows, "captures": capture_rows,
-        "attachments": attachment_rows}
+        "attachments": attachment_rows, "people": people_rows,
+        "speech_speakers": speaker_rows}

@@ -7,6 +7,7 @@ parts it uses when it is made, so none reaches into another:
   raw.py             raw pages: the one writer of content-addressed, zlib-compressed bodies
   fetches.py         the fetch log: one `fetches` row per response handled
   versions.py        speeches and their versions: fold an extracted record into its speech
+  people.py          derived fields of every record, and person ids kept once given
   extraction.py      the extractor, with a pointer-only page's text taken from its file
   pages.py           page writes: one `fetches` row per response, one transaction per page
   files.py           attachments: fetched files, and pointer-only speeches' text from them
@@ -37,6 +38,7 @@ from corpus.store.fetches import FetchLog
 from corpus.store.files import Files
 from corpus.store.frontier import Frontier
 from corpus.store.pages import PageResult, Pages
+from corpus.store.people import People
 from corpus.store.port import CrawlPort
 from corpus.store.raw import RawPages
 from corpus.store.reads import Reads
@@ -73,7 +75,8 @@ class Corpus:
         self.schema_version = store.schema_version
         self._raw = RawPages(store)
         self._fetches = FetchLog(store)
-        self._versions = Versions(store)
+        self._people = People(store)
+        self._versions = Versions(store, self._people)
         self._files = Files(store, self._raw, self._fetches, self._versions)
         self._extraction = Extraction(extract, self._files.attachment_text)
         self._pages = Pages(store, self._raw, self._fetches, self._versions, self._extraction,
@@ -82,10 +85,10 @@ class Corpus:
         self._frontier = Frontier(store)
         self._captures = Captures(store, self._raw)
         self._archive = ArchiveWrites(store, self._fetches, self._extraction, self._captures,
-                                      self._frontier)
+                                      self._frontier, self._people)
         self._reads = Reads(store)
         self._reextract = Reextract(store, self._port, self._raw, self._extraction,
-                                    self._versions)
+                                    self._versions, self._people)
 
     # -- the handle ---------------------------------------------------------------------
 
@@ -192,3 +195,5 @@ class Corpus:
     versions = _part("_reads", Reads.versions)
 
     reextract = _part("_reextract", Reextract.reextract)
+    rederive = _part("_people", People.rederive)
+    person_id = _part("_people", People.person_id)

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from corpus.errors import NotASpeech
 from corpus.outcomes import Outcome
-from corpus.record import RECORD_FIELDS
+from corpus.record import EXTRACTED_FIELDS
 from corpus.store.base import Store
 from corpus.store.captures import Captures
 from corpus.store.extraction import Extraction
 from corpus.extract.decode import header_charset
 from corpus.store.fetches import FetchLog, norm_headers, to_json
 from corpus.store.frontier import Frontier
+from corpus.store.people import People
 
 
 def apply_archive_fetch(corpus, message, crawl_id: int) -> tuple[str, str]:
@@ -37,9 +38,9 @@ class ArchiveWrites:
     """The archive's answers, applied: logged, captures extracted and kept."""
 
     def __init__(self, store: Store, fetches: FetchLog, extract: Extraction,
-                 captures: Captures, frontier: Frontier):
+                 captures: Captures, frontier: Frontier, people: People):
         self.store, self.fetches, self.extract = store, fetches, extract
-        self.captures, self.frontier = captures, frontier
+        self.captures, self.frontier, self.people = captures, frontier, people
 
     def log_archive_fetch(self, crawl_id, url: str, status: int | None, outcome: str,
                           speech_id: str | None, reason: str, *, headers=None, size: int = 0,
@@ -91,10 +92,11 @@ class ArchiveWrites:
             why = f"extraction error: {type(exc).__name__}: {exc}"
             log(Outcome.FAILED, why)
             return Outcome.FAILED, why, []
-        record = {name: getattr(speech, name) for name in RECORD_FIELDS}
+        record = {name: getattr(speech, name) for name in EXTRACTED_FIELDS}
         record["paragraphs"] = list(speech.paragraphs or [])
         warnings = list(speech.warnings or [])
         with self.store.transaction():
+            warnings += self.people.derive(record)
             now = self.store.now()
             if m.archive_only:
                 self.captures.record_archive_speech(m.speech_id, m.speech_url or m.url, record,

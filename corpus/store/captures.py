@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from corpus.record import LIST_FIELDS, RECORD_FIELDS, content_hash
+from corpus.record import LIST_FIELDS, RECORD_FIELDS, VERSION_ONLY_FIELDS, content_hash
 from corpus.store.base import Store
 from corpus.store.raw import RawPages
 
@@ -80,7 +80,8 @@ class Captures:
         if self.store.one("SELECT 1 AS x FROM speeches WHERE id = ?", (speech_id,)):
             return False
         values = _record_values(record)
-        values.pop("paragraphs")
+        for name in VERSION_ONLY_FIELDS:  # paragraphs and their roles: versions only
+            values.pop(name, None)
         values.update(id=speech_id, url=url, status="gone", source="archive", version=0,
                       content_hash=content_hash(record), first_seen=now, gone_since=now)
         self.store.insert("speeches", values)

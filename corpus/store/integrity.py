@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from corpus.store import Corpus
 
 CONTENT_COLUMNS = CONTENT_FIELDS
-JSON_LISTS = LIST_FIELDS
+JSON_LISTS = tuple(name for name in LIST_FIELDS if name in CONTENT_FIELDS)
 
 
 def problems(corpus: Corpus) -> list[str]:

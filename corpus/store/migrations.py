@@ -14,7 +14,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from corpus.errors import UserError
-from corpus.record import FIELD, RECORD_FIELDS
+from corpus.record import FIELD, RECORD_FIELDS, VERSION_ONLY_FIELDS
 
 # Columns of a speech record kept in both `speeches` and `speech_versions` (lists are
 # JSON arrays). The first migration's layout is frozen: a field added to FIELDS later
@@ -302,10 +302,51 @@ def _m004_publishing(db: sqlite_utils.Database) -> None:
         pk="id", not_null=["version", "moment", "folder"])
 
 
+# The derived fields as migration 5 shipped them (frozen, as the first
+# layout): name -> column type.
+_M005_DERIVED = {"speaker_names": str, "speaker_roles": str, "person_ids": str, "kind": str,
+                 "delivery_status": str, "city": str, "region": str, "country": str,
+                 "word_count": int, "paragraph_count": int, "language": str}
+
+
+_M005_PEOPLE_SQL = """
+CREATE TABLE people (
+  person_id TEXT PRIMARY KEY,
+  first TEXT NOT NULL, middle TEXT NOT NULL, last TEXT NOT NULL, suffix TEXT NOT NULL,
+  ambiguous INTEGER NOT NULL DEFAULT 0,
+  first_seen TEXT NOT NULL
+);
+CREATE INDEX people_name ON people(last, first);
+CREATE TABLE person_variants (
+  variant TEXT PRIMARY KEY,  -- the folded spelling (corpus.derive.people.fold)
+  name TEXT NOT NULL,        -- the spelling as first seen
+  person_id TEXT NOT NULL REFERENCES people(person_id),
+  first_seen TEXT NOT NULL
+);
+CREATE INDEX person_variants_person ON person_variants(person_id);
+"""
+
+
+def _m005_people_and_derived(db: sqlite_utils.Database) -> None:
+    """People and person variants (person ids kept once given), and the derived fields
+    of every record (issue 19; `reextract` fills them for versions stored before)."""
+    db.executescript(_M005_PEOPLE_SQL)
+    for table in ("speeches", "speech_versions", "captures"):
+        if not db[table].exists():
+            continue
+        have = set(db[table].columns_dict)
+        columns = dict(_M005_DERIVED)
+        if table != "speeches":
+            columns["paragraph_roles"] = str
+        for name, kind in columns.items():
+            if name not in have:
+                db[table].add_column(name, kind)
+
+
 # Ordered: position i (1-based) is schema version i. Append only; never edit a shipped one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial, _m002_moved_and_witnesses, _m003_captures_and_attachments,
-    _m004_publishing]
+    _m004_publishing, _m005_people_and_derived]
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
@@ -350,8 +391,8 @@ def sync_record_columns(db: sqlite_utils.Database) -> None:
     """Add a column for every record field the tables lack (a field added to FIELDS):
     derived from the vocabulary, so a new field needs no hand-written migration."""
     for table, names in (("speeches", RECORD_FIELDS),
-                         ("speech_versions", RECORD_FIELDS + ("paragraphs",)),
-                         ("captures", RECORD_FIELDS + ("paragraphs",))):
+                         ("speech_versions", RECORD_FIELDS + VERSION_ONLY_FIELDS),
+                         ("captures", RECORD_FIELDS + VERSION_ONLY_FIELDS)):
         if not db[table].exists():
             continue
         have = set(db[table].columns_dict)

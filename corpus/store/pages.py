@@ -111,11 +111,12 @@ class Pages:
         speech, _, verdicts = reconcile(speech, witnesses or [])
         source = (witnesses or [{}])[0].get("source") or "witness"
         agreement = {name: (verdict, source) for name, verdict in verdicts.items()}
-        warnings = list(speech.warnings or [])  # reconcile appended the witness's
         with self.store.transaction():
             now = self.store.now()
             self.raw.put(body, now, sha=raw_sha, compressed=compressed)
             outcome, version, reason = self.versions.apply(sid, speech, raw_sha, crawl_id, now, url)
+            # reconcile appended the witness's warnings, apply the derivation's
+            warnings = list(speech.warnings or [])
             self.fetches.add(fetch, outcome, sid, now, reason=reason, version=version,
                              warnings=to_json(warnings))
         return PageResult(outcome, sid, version, reason, warnings, agreement)

@@ -31,8 +31,10 @@ class Reads:
             where.append("v.date <= :until")
         if as_of is None:
             # The row shows the newest URL, generation and "Updated" (not content: they
-            # make no version); the content comes from the current version.
-            fields = ", ".join(f"{'v' if f.content else 's'}.{f.name}" for f in FIELDS)
+            # make no version); the content and what is derived from it come from the
+            # current version.
+            fields = ", ".join(f"{'s' if not (f.content or f.derived) else 'v'}.{f.name}"
+                               for f in FIELDS)
             sql = (
                 f"SELECT s.id, s.url, s.uuid, s.status, s.version, {fields}, v.text,"
                 " v.content_hash, v.extractor_version, v.crawl_id,"

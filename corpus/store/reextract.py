@@ -8,6 +8,7 @@ from collections.abc import Callable
 from corpus.errors import NotASpeech
 from corpus.store.base import Store
 from corpus.store.extraction import Extraction
+from corpus.store.people import People
 from corpus.store.port import CrawlPort
 from corpus.store.raw import RawPages
 from corpus.store.versions import Versions
@@ -17,9 +18,9 @@ class Reextract:
     """Re-extraction of every speech's latest stored page."""
 
     def __init__(self, store: Store, crawls: CrawlPort, raw: RawPages, extract: Extraction,
-                 versions: Versions):
+                 versions: Versions, people: People):
         self.store, self.crawls, self.raw = store, crawls, raw
-        self.extract, self.versions = extract, versions
+        self.extract, self.versions, self.people = extract, versions, people
 
     def reextract(self, *, progress: Callable[[int, int], None] | None = None) -> dict:
         """Re-run extraction over each speech's latest stored page (no network).
@@ -55,6 +56,9 @@ class Reextract:
                 counts[outcome] += 1
             if progress:
                 progress(done, len(targets))
+        # Derived fields are outside the content hash: recomputed for every version
+        # (and capture) whether or not the page made a new one.
+        counts["rederived"] = self.people.rederive()
         stats = {"pages": len(targets), **counts, "failures": failures[:100]}
         self.crawls.finish_crawl(crawl_id, stats, 0)
         return {"crawl_id": crawl_id, **stats}

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from corpus.moments import later
-from corpus.record import LIST_FIELDS, RECORD_FIELDS, content_hash
+from corpus.record import EXTRACTED_FIELDS, LIST_FIELDS, RECORD_FIELDS, content_hash
 from corpus.store.base import Store
 from corpus.store.fetches import to_json
+from corpus.store.people import People
 
 
 class Versions:
     """`speeches` and `speech_versions` (writes inside the caller's transaction)."""
 
-    def __init__(self, store: Store):
-        self.store = store
+    def __init__(self, store: Store, people: People):
+        self.store, self.people = store, people
 
     def speech(self, sid: str) -> dict | None:
         """What the writes need of a speech's row (`n`, its key, among them)."""
@@ -45,11 +46,9 @@ class Versions:
         `fetched` is False for re-extraction: no network contact, so neither last_seen
         nor the live/gone status moves.
         """
-        record = {name: getattr(speech, name) for name in RECORD_FIELDS}
+        record = {name: getattr(speech, name) for name in EXTRACTED_FIELDS}
         record["paragraphs"] = list(speech.paragraphs or [])
         chash = content_hash(record)
-        for name in LIST_FIELDS:
-            record[name] = to_json(list(record[name] or []))
         text = "\n\n".join(speech.paragraphs or [])  # by definition; keeps text = f(content)
         row = self.speech(sid)
         if row is not None and row["content_hash"] == chash:
@@ -61,6 +60,13 @@ class Versions:
                 return "unchanged", row["version"], None
             return "unchanged", row["version"], self.seen(row, now, **shown)
 
+        # Derived fields (outside the hash) for the new version only: an unchanged page
+        # costs no derivation. Their warnings join the fetch's.
+        warnings = self.people.derive(record)
+        if isinstance(getattr(speech, "warnings", None), list):
+            speech.warnings.extend(w for w in warnings if w not in speech.warnings)
+        for name in LIST_FIELDS:
+            record[name] = to_json(list(record[name] or []))
         version = 1 if row is None else row["version"] + 1
         since = now if row is None else later(now, row["last_changed"])
         fields = {**{k: record[k] for k in RECORD_FIELDS}, "text": text, "url": url,

@@ -39,7 +39,8 @@ def _read(page: str) -> bytes:
     type=click.Choice(["json", "text"]),
     default="json",
     show_default=True,
-    help="json: the whole record; text: the title and the paragraphs.",
+    help="json: the whole record, with its derived fields but person ids; text: the title"
+         " and the paragraphs.",
 )
 def extract_command(page, url, encoding, fmt):
     """Extract the speech record of one saved page (PAGE, or - for stdin).
@@ -51,6 +52,7 @@ def extract_command(page, url, encoding, fmt):
 
     Exit code 2, with one line on stderr, for a page that is unreadable or not a speech.
     """
+    from corpus.derive import derive
     from corpus.extract import canonical_url, extract
 
     html = _read(page)
@@ -59,6 +61,9 @@ def extract_command(page, url, encoding, fmt):
             "stdin" if page == "-" else "file://" + os.path.abspath(page)
         )
     speech = extract(html, url, encoding=encoding)
+    # The derived fields too (docs/derive.md); person ids need a corpus, so none here.
+    derived, more = derive(speech.to_dict())
+    speech.warnings.extend(more)
     for warning in speech.warnings:
         click.echo(f"warning: {warning}", err=True)
     if fmt == "text":
@@ -66,7 +71,8 @@ def extract_command(page, url, encoding, fmt):
         click.echo()
         click.echo(speech.text)
     else:
-        click.echo(json.dumps(speech.to_dict(), ensure_ascii=False, indent=2))
+        record = {**speech.to_dict(), **derived}
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
 
 
 def register(group: click.Group) -> None:

@@ -149,7 +149,9 @@ def search_command(db_path, query, limit, all_versions, fmt):
 def reextract_command(db_path):
     """Re-run extraction over the stored raw pages (no network).
 
-    A new version, marked with the new extractor version, only where the record changed.
+    A new version, marked with the new extractor version, only where the record changed;
+    the derived fields (people, kind, place, counts, language) of every version are
+    computed again (docs/derive.md).
 
     \b
     Example (after improving corpus/extract/ and bumping EXTRACTOR_VERSION):
@@ -166,7 +168,8 @@ def reextract_command(db_path):
     counts = ", ".join(f"{k} {result.get(k, 0)}"
                        for k in ("new", "changed", "unchanged", "failed", "skipped"))
     click.echo(f"re-extracted {result['pages']} pages with extractor {EXTRACTOR_VERSION}"
-               f" (crawl {result['crawl_id']}): {counts}")
+               f" (crawl {result['crawl_id']}): {counts};"
+               f" derived fields of {result.get('rederived', 0)} records computed again")
     for failure in result["failures"]:
         click.echo(f"failed: {failure}", err=True)
 

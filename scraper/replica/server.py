@@ -225,11 +225,12 @@ class Replica:
         feed: bool = True,
         log_stream=None,
         markup: str = "standard",
+        research: bool = False,
     ):
         self.site = Site(
             speeches, seed, crawl_delay=crawl_delay, disallow=disallow, api=api,
             gone_status=gone_status, aliases=aliases, sitemap_archive=sitemap_archive,
-            page_size=page_size, feed=feed, markup=markup,
+            page_size=page_size, feed=feed, markup=markup, research=research,
         )
         self.faults_state = FaultState(_as_faults(faults))
         self.host, self.port = host, port
@@ -314,6 +315,11 @@ class Replica:
     def gold(self, ident) -> dict:
         """The gold record of a speech (id, URL on either site, or index)."""
         return self.site.gold(ident)
+
+    def gold_derived(self, ident) -> dict:
+        """The truth of a speech's derived fields (people, kind, place, counts, language,
+        paragraph roles): what the generator chose."""
+        return self.site.gold_derived(ident)
 
     def gold_records(self, status: str = "live"):
         """Gold records of all speeches with that status ("live", "gone", "all"), in index order."""

@@ -35,6 +35,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 from corpus.urls import canonical_id
 
 from . import files, synth, vocab
+from .research import RESEARCH, derived_truth, research_content, research_speech
 from .synth import Speech
 
 LISTING_PAGE_SIZE = 25
@@ -100,7 +101,11 @@ class Site:
         page_size: int = LISTING_PAGE_SIZE,
         feed: bool = True,
         markup: str = "standard",
+        research: bool = False,
     ):
+        """`research`: add the speeches of research.RESEARCH after the generated ones
+        (the truth of the derived fields in every spelling; a default replica is
+        unchanged)."""
         if markup not in MARKUPS:
             raise ValueError(f"markup must be one of {', '.join(MARKUPS)}")
         if not 1 <= speeches <= 1_000_000:
@@ -131,6 +136,8 @@ class Site:
         for i in range(speeches):
             offset = int((i + days.random()) * span / speeches)
             self._add(synth.FIRST_DAY + dt.timedelta(days=offset))
+        for entry in RESEARCH if research else ():
+            self._add(dt.date.fromisoformat(entry["date"]), entry=entry)
         self.started = max(s.changed for s in self.speeches)
         self.clock = max(int(time.time()), self.started)
         for i, s in enumerate(self._pick_aliases(aliases)):
@@ -151,9 +158,10 @@ class Site:
             archive = archive.replace("</body>", f"<!-- footer revision {self.footer} -->\n</body>", 1)
         self.t_archive = Template(archive)
 
-    def _add(self, day: dt.date, changed: int | None = None) -> Speech:
+    def _add(self, day: dt.date, changed: int | None = None, entry=None) -> Speech:
         index = len(self.speeches)
-        s = synth.make_speech(self.seed, index, day)
+        s = (research_speech(self.seed, index, entry) if entry
+             else synth.make_speech(self.seed, index, day))
         if changed is not None:
             s.created = s.changed = changed
             s.updated = dt.datetime.fromtimestamp(changed, dt.timezone.utc).date()
@@ -219,6 +227,9 @@ class Site:
 
     def text_blocks(self, s: Speech):
         """The speech's text (for a pointer-only speech, what its PDF holds)."""
+        if s.research:
+            return research_content(self.seed, s.index, s.date, s.research["body"],
+                                          s.people[0], s.edits)
         return synth.content(self.seed, s.index, s.generation, s.date, s.delivery_shown,
                              s.delivery_in_body, s.speakers[0] if s.speakers else "", s.edits)
 
@@ -228,6 +239,11 @@ class Site:
     def gold(self, ident) -> dict:
         s = self.speech(ident)
         return synth.gold_record(s, self.blocks(s), s.title())
+
+    def gold_derived(self, ident) -> dict:
+        """The derived fields of the speech's record as the generator knows them."""
+        s = self.speech(ident)
+        return derived_truth(s, self.blocks(s))
 
     def listed_path(self, s: Speech) -> str:
         return s.alias or s.path

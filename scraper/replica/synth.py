@@ -16,6 +16,8 @@ paragraphs to the gold record:
     ("quote", text, with_p)    <blockquote>(<p>)text</blockquote> -> [text]
     ("list", texts, ordered)   <ul>/<ol> of <li>               -> texts
     ("heading", text)          <p><strong><u>text</u></strong></p> -> [text]
+    ("stage", text)            <p>[Applause]</p>               -> [text] (role stage)
+    ("lead", text)             <p>WASHINGTON – ...</p>         -> [text] (role lead)
     ("delivery", shown)        delivery typed as the first line -> [] (gold delivery)
     ("empty",)                 <p>&nbsp;</p>                   -> []
     ("figure", caption, src)   <figure><img><figcaption>      -> []
@@ -101,6 +103,9 @@ class Speech:
         "components", "topics", "location", "delivery", "delivery_shown", "delivery_in_body",
         "created", "changed", "updated", "uuid", "vuuid", "edits", "chrome", "gone",
         "header", "event", "place", "note", "alias",
+        # truth of the derived fields: kind of text; (role, name, person) of each speaker
+        # (from the title when the page has no speaker field); a RESEARCH entry or None
+        "kind", "people", "research",
     )
 
     def __init__(self, **kw):
@@ -215,6 +220,7 @@ def make_speech(seed, index: int, day: dt.date) -> Speech:
         s.place = rnd.choice(vocab.ARCHIVE_PLACES) if "place" in s.header else None
         s.location = s.place
         s.note = rnd.choice(vocab.ARCHIVE_NOTES) if (delivery and rnd.random() < 0.6) else None
+        s.kind, s.people = "speech", (_truth_person(speaker),)
         return s
 
     roll = rnd.random()
@@ -257,7 +263,20 @@ def make_speech(seed, index: int, day: dt.date) -> Speech:
         s.location = None
     s.speakers, s.components, s.topics = tuple(speakers), tuple(components), tuple(topics)
     s.updated = dt.datetime.fromtimestamp(changed, dt.timezone.utc).date()
+    # Only the EVENTS pattern "a Press Conference Announcing ..." names one.
+    s.kind = ("testimony" if kind == "testimony" else "press-conference"
+              if "a Press Conference Announcing" in s.base_title else "speech")
+    s.people = tuple(_truth_person(line) for line in (speakers or [first]))
     return s
+
+
+def _truth_person(line: str) -> tuple[str, str, str]:
+    """(role, name, person) of a generated official: the role is one of the generator's
+    offices; generated officials are one person per full name."""
+    role = next(r for r in vocab.OFFICE_ROLES if line.startswith(r + " "))
+    name = line[len(role) + 1:]
+    return role, name, name
+
 
 
 def archive_file(seed, index: int, day: dt.date, event: str | None) -> str:
@@ -355,7 +374,7 @@ def content(seed, index: int, generation: str, date: dt.date, delivery_shown: st
     return tuple(blocks)
 
 
-_TEXT_BLOCKS = ("p", "div", "br", "h3", "quote", "list", "heading")
+_TEXT_BLOCKS = ("p", "div", "br", "h3", "quote", "list", "heading", "stage", "lead")
 
 
 def _edit(blocks, rnd, date, topic, k):
@@ -384,7 +403,7 @@ def paragraphs_of(blocks) -> list[str]:
     out = []
     for block in blocks:
         kind = block[0]
-        if kind in ("p", "div", "h3", "quote", "heading", "pointer"):
+        if kind in ("p", "div", "h3", "quote", "heading", "pointer", "stage", "lead"):
             out.append(block[1])
         elif kind in ("br", "list"):
             out.extend(block[1])
@@ -439,6 +458,8 @@ def body_html(blocks, generation: str, salt) -> str:
             parts.append(f"<p>{inner}</p>")
         elif kind == "div":
             parts.append(f"<div>{inline_html(block[1], block[2], s)}</div>")
+        elif kind in ("stage", "lead"):  # paragraphs like any other; their role is truth
+            parts.append(f"<p>{html.escape(block[1], quote=False)}</p>")
         elif kind == "br":
             sep = "<br>\n<br>\n" if block[2] else "<br>\n"
             parts.append("<p>" + sep.join(inline_html(t, (), s) for t in block[1]) + "</p>")
@@ -689,3 +710,4 @@ def gold_record(s: Speech, blocks, title: str) -> dict:
         "paragraphs": paragraphs,
         "text": "\n\n".join(paragraphs),
     }
+

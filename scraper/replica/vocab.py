@@ -252,3 +252,43 @@ CAPTIONS = (
     "{speaker} speaks at the event.", "{speaker} delivers remarks.",
     "{speaker} at the podium in {city}.",
 )
+
+# ---------------------------------------------------------------- derived-field truth
+# What each generated value means for the research fields (issue 19): the replica's
+# truth, written from what the generator chose, never from the corpus's rules.
+OFFICE_ROLES = ("Acting Assistant Attorney General", "Assistant Attorney General",
+                "Deputy Attorney General", "Associate Attorney General", "Attorney General",
+                "Director")
+DELIVERY_STATUS = {
+    "Remarks as prepared for delivery": "prepared", "Testimony as prepared for delivery":
+    "prepared", "Prepared Remarks": "prepared", "Remarks as Delivered": "delivered",
+}
+US_AREAS = {"DC": "DC", "IL": "IL", "NY": "NY", "CA": "CA", "GA": "GA", "MA": "MA",
+            "FL": "FL", "TX": "TX", "CO": "CO", "WA": "WA", "AZ": "AZ", "MI": "MI",
+            "PA": "PA", "LA": "LA", "NM": "NM", "AK": "AK", "D.C.": "DC",
+            "New York": "NY", "Puerto Rico": "PR"}
+ARCHIVE_PLACE_TRUTH = {
+    "Washington, D.C.": ("Washington", "DC", "US"),
+    "Milwaukee, Wisconsin": ("Milwaukee", "WI", "US"),
+    "New York, New York": ("New York", "NY", "US"),
+    "Chicago, Illinois": ("Chicago", "IL", "US"),
+    "San Diego, California": ("San Diego", "CA", "US"),
+    "Boston, Massachusetts": ("Boston", "MA", "US"),
+    "Memphis, Tennessee": ("Memphis", "TN", "US"),
+    "Dallas, Texas": ("Dallas", "TX", "US"),
+    "Richmond, Virginia": ("Richmond", "VA", "US"),
+}
+COUNTRY_CODES["Puerto Rico"] = "US"
+
+SPANISH_SENTENCES = (
+    "Buenos días a todos y gracias por acompañarnos hoy.",
+    "El Departamento de Justicia tiene la responsabilidad de proteger a todas las comunidades de nuestro país.",
+    "Hoy anunciamos nuevos recursos para las víctimas de delitos y sus familias.",
+    "Nuestros fiscales trabajan cada día para que nadie esté por encima de la ley.",
+    "Sabemos que la confianza se construye escuchando a las personas que servimos.",
+    "Por eso hemos abierto nuevas oficinas de atención en las ciudades más afectadas.",
+    "Quiero agradecer a nuestros socios estatales, locales y tribales por su colaboración.",
+    "Juntos seguiremos luchando contra el fraude que perjudica a las personas mayores.",
+    "Muchas gracias por su atención y por su compromiso con la justicia.",
+)
+STAGE_DIRECTIONS = ("[Applause]", "[Laughter]", "(Applause)")
