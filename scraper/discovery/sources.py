@@ -171,12 +171,18 @@ class Sources:
     def parse_api(self, response):
         entries, resultset = parse_api(response.body, response.url)
         malformed = resultset.get("malformed", 0)
+        unreadable = response.status == 200 and resultset.get("unreadable")
         repeated = response.status == 200 and self.api_repeats(entries)
         notes = [f"{malformed} malformed entries left out" if malformed else "",
-                 "repeats an earlier page: paging stopped" if repeated else ""]
+                 "repeats an earlier page: paging stopped" if repeated else "",
+                 unreadable or ""]
         warning = "; ".join(n for n in notes if n) or None
         if not self.note_discovery(response, "api", len(entries), warning):
             logger.info("API %s answered HTTP %s: not used", response.url, response.status)
+            self.api_only_problem(response.url, f"answered HTTP {response.status}")
+            return
+        if unreadable:  # a page cut short is speeches missing, whichever sources run
+            self.problems.append(f"API page {response.url}: {unreadable}")
             return
         if malformed:
             self.problems.append(f"API page {response.url}: {notes[0]}")
@@ -193,6 +199,12 @@ class Sources:
         yield from self.discovered(entries)
         if self.api_has_more(response, entries, resultset):
             yield from self.api_request(response.meta["page"] + 1)
+
+    def api_only_problem(self, url: str, why: str) -> None:
+        """In a full backfill the API is optional (a 404 is expected, the other sources
+        carry on); when it is the only source asked for, its failure is the run's."""
+        if set(self.sources) == {"api"}:
+            self.problems.append(f"API {url} {why}: the only source asked for found nothing")
 
     def api_repeats(self, entries) -> bool:
         """A page listing exactly what an earlier page listed: a server that ignores

@@ -175,6 +175,9 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         self.crawler.stats.inc_value("discovery/failed")
         if request.callback != self.parse_api:  # the API is optional: used where it answers
             self.problems.append(f"{request.url}: {why}")
+        elif why.startswith("too large") or set(self.sources) == {"api"}:
+            # An API that answers with a page past the bound is there and lost, not absent.
+            self.problems.append(f"API {request.url}: {why}")
 
     # ---- what to fetch ----
 
