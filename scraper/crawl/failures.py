@@ -46,6 +46,9 @@ def reason(failure) -> str:
         return f"too large: {_size_of(message)}"
     if failure.check(IgnoreRequest) and "decompress" in message.lower():
         return f"too large: {message}"  # a gzip bomb past the size limit
+    if "Missing scheme in request url: " in message:  # Scrapy's follow of javascript:x
+        target = message.split("Missing scheme in request url: ", 1)[1]
+        return f"redirect to a {target.split(':', 1)[0].lower()}: URL not followed"
     if failure.check(TxTimeoutError) or "timed out" in message.lower() or "timeout" in message.lower():
         return f"timeout: {message}"
     return f"network error: {message}"

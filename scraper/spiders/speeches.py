@@ -114,6 +114,9 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
 
     def parse_speech(self, response):
         request_url = response.request.meta.get("redirect_urls", [response.request.url])[0]
+        if response.status == 304 and not _has_validators(response.request):
+            yield from self.unasked_304(response, request_url)
+            return
         if response.status in (200, 304, 404, 410):
             files = (response.meta.get("entry") or {}).get("attachments") or []
             files = self.api_files_of(request_url) or files
@@ -126,6 +129,20 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
             retries = response.meta.get("retry_times", 0)
             yield PageFailed(request_url, f"HTTP {response.status} after {retries} retries",
                              response.status)
+
+    def unasked_304(self, response, request_url):
+        """A 304 to a request that carried no validators (a broken cache in front of the
+        site) says nothing of the page: ask once more past caches, then it is a failure,
+        never "not modified"."""
+        if not response.meta.get("no_cache_retry"):
+            self.crawler.stats.inc_value("pages/unasked_304_retried")
+            again = response.request.replace(dont_filter=True,
+                                             meta={**response.meta, "no_cache_retry": True})
+            again.headers["Cache-Control"] = again.headers["Pragma"] = "no-cache"
+            yield again
+            return
+        yield PageFailed(request_url, "HTTP 304 to a request without validators"
+                                      " (a broken cache?), again without cache", 304)
 
     def speech_failed(self, failure):
         request = failure.request
@@ -313,6 +330,10 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
             self.crawler.engine.crawl(request)
             count_ += 1
         return count_
+
+
+def _has_validators(request) -> bool:
+    return bool(request.headers.get("If-None-Match") or request.headers.get("If-Modified-Since"))
 
 
 __all__ = ["SpeechesSpider", "is_speech_url"]
