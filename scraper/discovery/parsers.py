@@ -111,9 +111,21 @@ def parse_listing(body: bytes, url: str) -> tuple[list[Entry], str | None]:
 
 # ---- sitemaps ----
 
-def parse_sitemap(body: bytes, max_urls: int = 50_000) -> tuple[str, list[Entry]]:
+# A document type declaration with an internal subset: a sitemap needs none, and its
+# entities can expand without end ("billion laughs"; libxml2 then stops parsing).
+DOCTYPE = re.compile(rb"<!DOCTYPE[^\[>]*(\[.*?\]\s*)?>", re.S | re.I)
+
+
+def parse_sitemap(body: bytes, max_urls: int = 50_000,
+                  warnings: list[str] | None = None) -> tuple[str, list[Entry]]:
     """('index' | 'urlset', entries) of a sitemap or sitemap index; at most `max_urls`
-    entries (the protocol's limit: the caller warns when the list was cut there)."""
+    entries (the protocol's limit: the caller warns when the list was cut there). A
+    DOCTYPE is dropped before parsing, with a warning in `warnings`."""
+    head = body[:4096]
+    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+        body, dropped = DOCTYPE.subn(b"", body, count=1)
+        if dropped and warnings is not None:
+            warnings.append("a DOCTYPE (entity declarations) was ignored")
     try:
         root = lxml.etree.fromstring(
             body, parser=lxml.etree.XMLParser(recover=True, huge_tree=True, resolve_entities=False,

@@ -7,6 +7,7 @@ traceback, never a run that ends "healthy" with a source's speeches missing.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import logging
@@ -59,6 +60,18 @@ def guarded(callback):
             self.source_problem(response.url, f"callback error: {type(exc).__name__}: {exc}")
 
     return wrapper
+
+
+def forget_future_lastmods(entries, slack_days: int = 1) -> int:
+    """Drop lastmods past tomorrow (UTC): a page cannot have been edited in the future,
+    and one so dated would look edited since every fetch. Returns how many were."""
+    limit = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=slack_days)).strftime(
+        "%Y-%m-%dT%H:%M:%S")
+    future = 0
+    for entry in entries:
+        if entry.lastmod and lastmod_key(entry.lastmod) > limit:
+            entry.lastmod, future = None, future + 1
+    return future
 
 
 def archive_year(url: str) -> str | None:
@@ -248,9 +261,15 @@ class Sources:
             body, cut = gunzip_capped(body, self.max_sitemap_bytes)
             warning = (f"decompression cap: gzip cut at {self.max_sitemap_bytes} bytes"
                        if cut else None)
-        kind, entries = parse_sitemap(body, self.max_sitemap_urls)
+        notes = [warning] if warning else []
+        kind, entries = parse_sitemap(body, self.max_sitemap_urls, notes)
         if len(entries) >= self.max_sitemap_urls:
-            warning = f"cut at the protocol's {self.max_sitemap_urls} URLs"
+            notes.append(f"cut at the protocol's {self.max_sitemap_urls} URLs")
+        future = forget_future_lastmods(entries)
+        if future:  # else every scheduled crawl re-fetches each of them
+            notes.append(f"{future} lastmods in the future ignored")
+            self.crawler.stats.inc_value("warnings/sitemap-future-lastmod", future)
+        warning = "; ".join(notes) or None
         if warning:
             logger.warning("sitemap %s: %s", response.url, warning)
             self.crawler.stats.inc_value("discovery/sitemap_cut")
