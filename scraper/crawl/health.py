@@ -58,6 +58,11 @@ def health(stats: dict, problems: list[str], max_failures: float,
     if stats.get("writer/lost"):
         reasons.append("the corpus writer stopped: pages after it were not stored"
                        " (continue with --resume)")
+    for kind, n in sorted(stats.items()):
+        # A write the writer could not make (a lock held past the busy timeout, a damaged
+        # file) has no row to show it: whatever the share, the run is not healthy.
+        if kind.startswith(("failed/database error", "failed/store error", "write_failed/")):
+            reasons.append(f"{n} writes to the corpus failed ({kind.split('/', 1)[1]})")
     attempted = sum(stats.get(f"outcome/{o}", 0) for o in SPEECH_OUTCOMES)
     failed = stats.get(f"outcome/{Outcome.FAILED}", 0)
     if attempted and failed / attempted > max_failures:

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import logging
 import re
+import sqlite3
 from urllib.parse import urlsplit
 
 import scrapy
@@ -126,8 +127,11 @@ class Sources:
         )
 
     async def start(self):
-        for request in self.start_requests_list():
-            yield request
+        try:
+            for request in self.start_requests_list():
+                yield request
+        except sqlite3.DatabaseError as exc:  # a damaged corpus: the run's problem
+            self.database_problem(exc)
 
     def start_requests_list(self):
         # Ids already in the corpus, read once (a backfill of a new corpus asks nothing).

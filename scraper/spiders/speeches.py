@@ -17,7 +17,10 @@ discovery is over, the known live speeches it did not list are revisited (404 ->
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
+import sqlite3
 
 import scrapy
 from scrapy import signals
@@ -39,6 +42,21 @@ logger = logging.getLogger(__name__)
 # Speech pages answer these to the callback (after retries) so each outcome is recorded.
 PAGE_STATUSES = [304, 404, 410, 429, 500, 502, 503, 504, 522, 524, 408]
 FRONTIER_BATCH = 500  # speech requests held in memory at a time
+
+
+def reads_corpus(method):
+    """A spider step outside any callback (idle, refill) that reads the corpus: a damaged
+    database becomes the run's problem in one line, not a traceback Scrapy logs before
+    ending the run "healthy"."""
+    accepted = inspect.signature(method).parameters  # Scrapy's signals pass extra names
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **{k: v for k, v in kwargs.items() if k in accepted})
+        except sqlite3.DatabaseError as exc:
+            self.database_problem(exc)
+    return wrapper
 
 
 class SpeechesSpider(Attachments, Sources, scrapy.Spider):
@@ -178,6 +196,12 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         self.crawler.stats.inc_value(f"discovery/{what}/{response.status}")
         return response.status == 200
 
+    def database_problem(self, exc: Exception) -> None:
+        why = f"database error: {exc}"
+        if why not in self.problems:  # said once, however many reads it stopped
+            logger.error("%s", why)
+            self.problems.append(why)
+
     def source_problem(self, url: str, why: str) -> None:
         """A discovery source that could not do its job: recorded, and the run unhealthy."""
         self.writer.send(DiscoveryFetched(url, 0, why))
@@ -265,6 +289,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         self.crawler.stats.inc_value("discovery/speeches", reply.count)
         self.crawler.stats.inc_value("frontier/total", reply.count)
 
+    @reads_corpus
     def refill(self, item=None, response=None, spider=None):
         """After each page: keep about one batch queued, so the
         downloads never wait for the spider to go idle between batches. Never blocks: with
@@ -295,6 +320,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
 
     # ---- phases ----
 
+    @reads_corpus
     def on_idle(self, spider=None):
         """Idle in a backfill: fetch the next frontier batch; when the frontier is done,
         revisit the known live speeches discovery did not list (404/410 -> gone).
