@@ -106,3 +106,29 @@ def test_a_write_lock_held_past_the_busy_timeout_is_an_unhealthy_run(tmp_path):
         again = hcrawl("backfill", db, site.base_url, "--resume")
     assert again.returncode == 0, again.stderr[-3000:]
     assert sid in stored_ids(db) and len(stored_ids(db)) == 20 and pending(db) == 0
+
+
+def test_resume_while_the_disk_is_still_full_is_one_line(tmp_path):
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    db = tmp_path / "c.db"
+    full = {"CORPUS_MAX_DB_BYTES": "500000"}
+    with Replica(40, seed=274) as replica:
+        first = run_cli("backfill", "--db", str(db), "--base-url", replica.base_url, "--delay",
+                        "0", "--no-progress", "--backoff", "0.05", env=full)
+        assert first.returncode == 3 and "disk is full" in first.stderr.splitlines()[-1]
+        stored = stored_ids(db)
+
+        def disk_full():  # no file may grow: the lock's note, SQLite's files
+            resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+        again = subprocess.run(
+            [sys.executable, "-m", "scraper.cli", "backfill", "--db", str(db), "--resume",
+             "--no-progress"], capture_output=True, text=True, timeout=120,
+            preexec_fn=disk_full, env={**os.environ, **full})
+    assert again.returncode == 2, again.stderr[-3000:]
+    line = one_line_error(again, "Error:")
+    assert line.startswith(f"Error: cannot use {db}: ") and line.endswith("(is the disk full?)")
+    assert stored_ids(db) == stored and pending(db) > 0  # nothing lost, the rest still owed

@@ -143,6 +143,8 @@ def _hint(exc: sqlite3.DatabaseError) -> str:
     text = str(exc)
     if "readonly" in text or "unable to open" in text:
         return " (the file and its folder must be writable: WAL mode writes beside it)"
+    if "full" in text or "disk I/O" in text:
+        return " (is the disk full?)"
     if "locked" in text or "busy" in text:
         return " (another process held it too long)"
     return " (not a corpus database, or corrupt)"
