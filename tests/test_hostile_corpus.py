@@ -132,3 +132,38 @@ def test_resume_while_the_disk_is_still_full_is_one_line(tmp_path):
     line = one_line_error(again, "Error:")
     assert line.startswith(f"Error: cannot use {db}: ") and line.endswith("(is the disk full?)")
     assert stored_ids(db) == stored and pending(db) > 0  # nothing lost, the rest still owed
+
+
+def on_a_read_only_mount(folder, command: list[str]):
+    """`command` with `folder` mounted read-only at folder/../ro (a private mount
+    namespace: nothing outside this process sees it)."""
+    import shlex
+    import subprocess
+    import sys
+
+    mount = folder.parent / "ro"
+    mount.mkdir(exist_ok=True)
+    cli = shlex.join([sys.executable, "-m", "scraper.cli", *command])
+    return subprocess.run(
+        ["unshare", "-m", "sh", "-c",
+         f"mount --bind -o ro {shlex.quote(str(folder))} {shlex.quote(str(mount))} && {cli}"],
+        capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("command", [["stats"], ["search", "justice"]])
+def test_readers_query_a_read_only_copy(tmp_path, command):
+    (tmp_path / "src").mkdir()
+    db = backfilled(tmp_path / "src", n=10, seed=275)
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy(db, copy / "c.db")
+    before = (copy / "c.db").read_bytes()
+    mounted = str(tmp_path / "ro" / "c.db")
+    proc = on_a_read_only_mount(copy, [command[0], "--db", mounted, *command[1:]])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stderr == ""
+    assert ("10 speeches" if command == ["stats"] else "1. ") in proc.stdout, proc.stdout
+    assert (copy / "c.db").read_bytes() == before and sorted(p.name for p in copy.iterdir()) == \
+        ["c.db"]
+    writer = on_a_read_only_mount(copy, ["check", "--db", mounted])  # a writer still says why
+    assert writer.returncode == 2 and "must be writable" in one_line_error(writer, "Error:")

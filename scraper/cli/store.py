@@ -77,7 +77,7 @@ def stats_command(db_path, fmt):
     """
     from corpus.views.summary import SUMMARY_COLUMNS, render, summary, summary_rows
 
-    with open_corpus(db_path) as corpus:
+    with open_corpus(db_path, readonly=True) as corpus:
         info = summary(corpus)
     if fmt == "json":
         echo_json(info)
@@ -108,7 +108,7 @@ def search_command(db_path, query, limit, fmt):
       doj-speeches search '"Justice Department" AND communities'
       doj-speeches search 'prosecut*' --limit 5 --format csv
     """
-    with open_corpus(db_path) as corpus:
+    with open_corpus(db_path, readonly=True) as corpus:
         result = corpus.search(query, limit)
     if result.fallback:
         click.echo(f"note: {query!r} is not valid search syntax ({result.error});"
