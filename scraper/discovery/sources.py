@@ -206,9 +206,9 @@ class Sources:
         if repeated:  # the API is optional: a warning, not a failure
             logger.warning("API page %s %s", response.meta["page"], notes[1])
             return
-        for entry in entries:
-            if entry.uuid and self.corpus.speech_state(entry.url):
-                self.writer.send(UuidFound(entry.url, entry.uuid))
+        for entry in entries:  # stored now, or by the writer when the page is (issue 22)
+            if entry.uuid:
+                self.writer.send(UuidFound(entry.url, entry.uuid), self.uuid_noted)
         self.note_api_files(entries)  # the API's attachment fields (issue 12)
         if self.mode == "crawl":
             yield from self.follow_newest(entries, "api")
@@ -222,6 +222,11 @@ class Sources:
         carry on); when it is the only source asked for, its failure is the run's."""
         if set(self.sources) == {"api"}:
             self.problems.append(f"API {url} {why}: the only source asked for found nothing")
+
+    def uuid_noted(self, reply):
+        for warning in reply.warnings:  # one uuid on two live speeches
+            logger.warning("%s", warning)
+            self.crawler.stats.inc_value(f"warnings/{warning.split(':', 1)[0]}")
 
     def api_repeats(self, entries) -> bool:
         """A page listing exactly what an earlier page listed: a server that ignores
