@@ -4,6 +4,7 @@ The CLI builds Settings from this module explicitly (DESIGN Decision 8), then ap
 options on top; `get_project_settings()` would lose them when run outside the repo.
 """
 
+from corpus.extract.bounds import MAX_PAGE_BYTES
 from scraper.crawl import defaults
 
 BOT_NAME = "doj-speeches"
@@ -22,7 +23,7 @@ JUSTICE_BACKOFF_BASE = defaults.BACKOFF_BASE
 JUSTICE_API_PAGESIZE = 50
 JUSTICE_IGNORE_ROBOTS = False
 # Bounds (DESIGN Decision 13): past one, a `failed` fetch or a warning, never a hang.
-JUSTICE_MAX_PAGE_BYTES = 20 * 1024 * 1024  # a speech page (and listings, API pages)
+JUSTICE_MAX_PAGE_BYTES = MAX_PAGE_BYTES  # a speech page (and listings, API pages)
 JUSTICE_MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # uncompressed, gzip included
 JUSTICE_MAX_SITEMAP_URLS = 50_000  # the sitemap protocol's own limit
 JUSTICE_MAX_ROBOTS_BYTES = 500 * 1024
