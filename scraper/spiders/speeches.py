@@ -17,10 +17,7 @@ discovery is over, the known live speeches it did not list are revisited (404 ->
 
 from __future__ import annotations
 
-import functools
-import inspect
 import logging
-import sqlite3
 
 import scrapy
 from scrapy import signals
@@ -33,6 +30,7 @@ from scraper.discovery.parsers import edited_since, is_speech_url
 from scraper.crawl.pipelines import count
 from scraper.spiders import response_headers
 from scraper.spiders.files import Attachments
+from scraper.spiders.guards import database_problem, has_validators, reads_corpus, unasked_304
 from scraper.discovery.sources import Sources, witness_of
 from scraper.crawl.store import corpus_of
 from scraper.crawl.writer import writer_of
@@ -42,21 +40,6 @@ logger = logging.getLogger(__name__)
 # Speech pages answer these to the callback (after retries) so each outcome is recorded.
 PAGE_STATUSES = [304, 404, 410, 429, 500, 502, 503, 504, 522, 524, 408]
 FRONTIER_BATCH = 500  # speech requests held in memory at a time
-
-
-def reads_corpus(method):
-    """A spider step outside any callback (idle, refill) that reads the corpus: a damaged
-    database becomes the run's problem in one line, not a traceback Scrapy logs before
-    ending the run "healthy"."""
-    accepted = inspect.signature(method).parameters  # Scrapy's signals pass extra names
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        try:
-            return method(self, *args, **{k: v for k, v in kwargs.items() if k in accepted})
-        except sqlite3.DatabaseError as exc:
-            self.database_problem(exc)
-    return wrapper
 
 
 class SpeechesSpider(Attachments, Sources, scrapy.Spider):
@@ -132,8 +115,8 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
 
     def parse_speech(self, response):
         request_url = response.request.meta.get("redirect_urls", [response.request.url])[0]
-        if response.status == 304 and not _has_validators(response.request):
-            yield from self.unasked_304(response, request_url)
+        if response.status == 304 and not has_validators(response.request):
+            yield from unasked_304(self, response, request_url)
             return
         if response.status in (200, 304, 404, 410):
             files = (response.meta.get("entry") or {}).get("attachments") or []
@@ -147,20 +130,6 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
             retries = response.meta.get("retry_times", 0)
             yield PageFailed(request_url, f"HTTP {response.status} after {retries} retries",
                              response.status)
-
-    def unasked_304(self, response, request_url):
-        """A 304 to a request that carried no validators (a broken cache in front of the
-        site) says nothing of the page: ask once more past caches, then it is a failure,
-        never "not modified"."""
-        if not response.meta.get("no_cache_retry"):
-            self.crawler.stats.inc_value("pages/unasked_304_retried")
-            again = response.request.replace(dont_filter=True,
-                                             meta={**response.meta, "no_cache_retry": True})
-            again.headers["Cache-Control"] = again.headers["Pragma"] = "no-cache"
-            yield again
-            return
-        yield PageFailed(request_url, "HTTP 304 to a request without validators"
-                                      " (a broken cache?), again without cache", 304)
 
     def speech_failed(self, failure):
         request = failure.request
@@ -197,10 +166,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         return response.status == 200
 
     def database_problem(self, exc: Exception) -> None:
-        why = f"database error: {exc}"
-        if why not in self.problems:  # said once, however many reads it stopped
-            logger.error("%s", why)
-            self.problems.append(why)
+        database_problem(self, exc)
 
     def source_problem(self, url: str, why: str) -> None:
         """A discovery source that could not do its job: recorded, and the run unhealthy."""
@@ -356,10 +322,6 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
             self.crawler.engine.crawl(request)
             count_ += 1
         return count_
-
-
-def _has_validators(request) -> bool:
-    return bool(request.headers.get("If-None-Match") or request.headers.get("If-Modified-Since"))
 
 
 __all__ = ["SpeechesSpider", "is_speech_url"]
