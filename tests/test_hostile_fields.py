@@ -129,3 +129,24 @@ def test_a_crawled_page_of_a_million_paragraphs_is_a_recorded_failure(tmp_path):
     [row] = failed(db)
     assert row["speech_id"] == sid and row["reason"].startswith("too large: 2001407 tags (limit 1000000)"), row
     assert sid not in stored_ids(db) and pending(db) == 0
+
+
+def test_history_and_search_escape_what_an_older_corpus_stored_raw(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "c.db"
+    replica = Replica(10, seed=295)
+    with Hostile(replica) as site:
+        sid, _, title = current_speech(replica)
+        assert hcrawl("backfill", db, site.base_url).returncode == 0
+    conn = sqlite3.connect(db)  # as extraction stored titles before the bounds
+    for table, key in (("speeches", "id"), ("speech_versions", "speech_id")):
+        conn.execute(f"UPDATE {table} SET title = ? WHERE {key} = ?", (f"\u202e{title}", sid))
+    conn.commit()
+    conn.close()
+    history = run_cli("history", "--db", str(db), sid)
+    search = run_cli("search", "--db", str(db), f'"{title.split()[-1]}"')
+    for proc in (history, search):
+        assert proc.returncode == 0, proc.stderr
+        assert not INVISIBLE.search(proc.stdout)
+    assert f"\\u202e{title}" in history.stdout and f"\\u202e{title}" in search.stdout

@@ -65,3 +65,9 @@ def bound_fields(speech) -> None:
         warnings.append(f"invisible-removed: {removed} invisible control characters removed"
                         " from the text")
     speech.paragraphs = paragraphs
+
+
+def visible(text: str) -> str:
+    """Text for a terminal: each invisible control character shown as its escape (a
+    corpus stored before these bounds may still hold them)."""
+    return INVISIBLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)

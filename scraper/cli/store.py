@@ -121,13 +121,15 @@ def search_command(db_path, query, limit, fmt):
     if fmt == "csv":
         echo_csv(list(SEARCH_COLUMNS), hits)
         return
+    from corpus.extract.bounds import visible
+
     for hit in hits:
         gone = "  [gone]" if hit["status"] == "gone" else ""
-        click.echo(f"{hit['rank']}. {hit['date'] or 'undated'}  {hit['title']}{gone}")
+        click.echo(f"{hit['rank']}. {hit['date'] or 'undated'}  {visible(hit['title'])}{gone}")
         click.echo(f"   {hit['id']}")
         if hit.get("source") == "attachment":  # the match is in a file the speech links
             click.echo(f"   in attachment {hit['attachment_name']}: {hit['attachment_url']}")
-        click.echo(f"   {hit['snippet']}")
+        click.echo(f"   {visible(hit['snippet'])}")
     shown = f"{len(hits)} of " if len(hits) < result.total else ""
     click.echo(f"{shown}{result.total} match{'es' if result.total != 1 else ''}"
                if result.total else "no matches")
