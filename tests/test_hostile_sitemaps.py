@@ -57,7 +57,8 @@ def test_a_sitemap_with_an_entity_loop_is_read_whole_in_a_backfill(tmp_path):
         proc = hcrawl("backfill", db, site.base_url, "--source", "sitemap")
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
-    assert "DOCTYPE" in proc.stderr  # the warning is logged...
+    assert "DOCTYPE" in proc.stderr  # the warning is logged, counted in the summary...
+    assert "warning: sitemap-doctype" in proc.stdout
     [reason] = discovery_reasons(db, "laughs.xml")  # ...and recorded with the fetch
     assert reason == "sitemap-urlset: 3 entries; a DOCTYPE (entity declarations) was ignored"
     # The first and third entries are plain: both stored (the second's URL was altered).

@@ -272,6 +272,8 @@ class Sources:
                        if cut else None)
         notes = [warning] if warning else []
         kind, entries = parse_sitemap(body, self.max_sitemap_urls, notes)
+        if any("DOCTYPE" in n for n in notes):
+            self.crawler.stats.inc_value("warnings/sitemap-doctype")
         if len(entries) >= self.max_sitemap_urls:
             notes.append(f"cut at the protocol's {self.max_sitemap_urls} URLs")
         future = forget_future_lastmods(entries)
@@ -281,6 +283,7 @@ class Sources:
         warning = "; ".join(notes) or None
         if warning:
             logger.warning("sitemap %s: %s", response.url, warning)
+        if any("cut" in n for n in notes):
             self.crawler.stats.inc_value("discovery/sitemap_cut")
         if not self.note_discovery(response, f"sitemap-{kind}", len(entries), warning):
             self.problems.append(f"sitemap {response.url} answered HTTP {response.status}")
