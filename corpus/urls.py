@@ -17,8 +17,14 @@ JUSTICE_HOSTS = frozenset(
     {"justice.gov", "www.justice.gov", "usdoj.gov", "www.usdoj.gov"}
 )
 _SLASHES = re.compile(r"/{2,}")
-# Characters that percent-decoding may expose but that change a path's meaning.
-_KEEP_ENCODED = {"%2F": "\x00", "%2f": "\x00", "%3F": "\x01", "%3f": "\x01", "%23": "\x02"}
+# Characters that percent-decoding may expose but that change a path's meaning (or, NUL,
+# that no path may hold), each held by a private-use mark while the rest is decoded: a
+# mark a URL itself may carry (%00 was one) would turn into another character.
+_KEEP_ENCODED = {"%2F": "\ue000", "%3F": "\ue001", "%23": "\ue002", "%00": "\ue003"}
+_ENCODED = re.compile("|".join(_KEEP_ENCODED), re.I)
+# Drupal serves its speech paths whatever their case: /OPA/SPEECH/X is /opa/speech/x. The
+# static archive (a file tree) is case-sensitive, so only these paths are folded.
+_DRUPAL_SPEECH = re.compile(r"^(?:/archives)?(?:/[^/]+)?/speech/", re.I)
 
 
 # A crawl asks for the id of one URL about six times (dedup, frontier, witnesses...),
@@ -27,10 +33,12 @@ _KEEP_ENCODED = {"%2F": "\x00", "%2f": "\x00", "%3F": "\x01", "%3f": "\x01", "%2
 def canonical_id(url: str) -> str:
     """Return the canonical path id of a justice.gov URL (absolute or site-relative)."""
     path = urlsplit(url.strip()).path or "/"
-    for enc, mark in _KEEP_ENCODED.items():
-        path = path.replace(enc, mark)
+    path = _ENCODED.sub(lambda m: _KEEP_ENCODED[m.group(0).upper()], path)
     path = unquote(path)
-    path = path.replace("\x00", "%2F").replace("\x01", "%3F").replace("\x02", "%23")
+    if _DRUPAL_SPEECH.match(path):
+        path = path.lower()
+    for enc, mark in _KEEP_ENCODED.items():
+        path = path.replace(mark, enc)
     path = _SLASHES.sub("/", path)
     if not path.startswith("/"):
         path = "/" + path

@@ -90,8 +90,9 @@ def test_api_malformed_entries_are_left_out_and_the_valid_one_kept():
 
 
 def test_api_garbage():
-    assert parse_api(b"<html>404</html>", BASE) == ([], {})
-    assert parse_api(b"[1,2]", BASE) == ([], {})
+    entries, resultset = parse_api(b"<html>404</html>", BASE)
+    assert entries == [] and resultset["unreadable"].startswith("not JSON")
+    assert parse_api(b"[1,2]", BASE) == ([], {"unreadable": "a JSON list, not an object"})
 
 
 def test_sitemap_index_and_urlset():

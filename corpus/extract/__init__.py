@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from corpus.errors import ExtractError, NotASpeech
 from corpus.extract import archive, current, drupal7
+from corpus.extract.bounds import bound_fields, check_page_size
 from corpus.extract.decode import decode
 from corpus.extract.page import (
     canonical_url,
@@ -44,6 +45,7 @@ def extract(html: bytes, url: str, *, encoding: str | None = None) -> Speech:
     """
     if isinstance(html, str):
         html = html.encode("utf-8")
+    check_page_size(html)  # before the tree: lxml costs ~60 times the bytes
     warnings: list[str] = []
     text, _ = decode(html, encoding, warnings)
     truncated = looks_truncated(text)
@@ -62,6 +64,7 @@ def extract(html: bytes, url: str, *, encoding: str | None = None) -> Speech:
         module = current if gen == "current" else drupal7
         speech = assemble(doc, url, gen, module, warnings, truncated=truncated, source=text)
 
+    bound_fields(speech)
     if truncated:
         speech.warnings.append("truncated: the page ends without </html>; text may be cut")
     if not speech.paragraphs:

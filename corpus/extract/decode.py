@@ -6,6 +6,8 @@ UnicodeDammit guesses where nothing is declared (its leniency pays on old pages)
 
 from __future__ import annotations
 
+import re
+
 from w3lib.encoding import html_to_unicode, resolve_encoding
 
 from corpus.errors import ExtractError
@@ -96,6 +98,34 @@ def _utf16(sample: bytes, encoding: str | None) -> str | None:
     return None
 
 
+_META = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([a-z0-9_.:-]+)", re.I)
+_XML = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([a-z0-9_.:-]+)", re.I)
+
+
+def _declared(head: bytes, http: str | None) -> dict[str, str]:
+    """The page's charset declarations, in the browsers' order: HTTP, <meta>, then the
+    XML declaration (which browsers ignore in HTML; named only in a warning)."""
+    found = {"HTTP": http} if http else {}
+    for name, pattern in (("meta", _META), ("XML", _XML)):
+        match = pattern.search(head)
+        if match:
+            found[name] = match.group(1).decode("ascii")
+    return found
+
+
+def _mismatch(data: bytes, used: str, declared: dict[str, str]) -> list[str]:
+    """A warning when valid UTF-8 with multi-byte sequences was read as another charset
+    because a declaration said so: the text is likely mojibake (a charset that lies)."""
+    if (resolve_encoding(used) or used) == "utf-8" or data.isascii() or not declared:
+        return []
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return []
+    names = ", ".join(f"{k} says {v}" for k, v in declared.items())
+    return [f"charset-mismatch: the bytes are UTF-8 but were read as {used} ({names})"]
+
+
 def check_bytes(data: bytes) -> None:
     """Refuse what cannot be an HTML page, with the reason."""
     if not data or not data.strip():
@@ -136,8 +166,14 @@ def decode(
         encoding = None  # a UTF-16 header over bytes that are not UTF-16
     check_bytes(data)
     data = _drop_nuls(data, warnings)
+    declared = _declared(data[:4096], encoding)
+    if not encoding and "meta" in declared:
+        # Browsers never read an XML declaration in HTML: <meta charset> is the body's.
+        encoding = declared["meta"]
     content_type = f"text/html; charset={encoding}" if encoding else None
     used, text = html_to_unicode(content_type, data, auto_detect_fun=_guess)
+    if warnings is not None:
+        warnings += _mismatch(data, used, declared)
     if used.startswith("utf-16"):
         # A <meta> can only be read if the bytes are ASCII-compatible, so one that says
         # UTF-16 is wrong; WHATWG reads such a page as UTF-8 (here: UTF-8 or a guess).

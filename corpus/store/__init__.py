@@ -168,6 +168,7 @@ class Corpus:
     speech_state = _part("_port", CrawlPort.speech_state)
     speech_ids = _part("_port", CrawlPort.speech_ids)
     set_uuid = _part("_port", CrawlPort.set_uuid)
+    uuid_shared = _part("_port", CrawlPort.uuid_shared)
     live_speech_ids = _part("_port", CrawlPort.live_speech_ids)
     conditional_headers = _part("_port", CrawlPort.conditional_headers)
 

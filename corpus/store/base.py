@@ -16,7 +16,9 @@ from corpus.errors import UserError
 from corpus.moments import utc_now
 from corpus.store.migrations import migrate, schema_version
 
-BUSY_TIMEOUT_S = 30.0
+# How long a write waits for another process's write lock; CORPUS_BUSY_TIMEOUT (seconds)
+# lowers it (tests hold a lock past it without waiting 30 s).
+BUSY_TIMEOUT_S = float(os.environ.get("CORPUS_BUSY_TIMEOUT") or 30.0)
 
 
 class Store:
@@ -118,6 +120,8 @@ def _hint(exc: sqlite3.DatabaseError) -> str:
     text = str(exc)
     if "readonly" in text or "unable to open" in text:
         return " (the file and its folder must be writable: WAL mode writes beside it)"
+    if "full" in text or "disk I/O" in text:
+        return " (is the disk full?)"
     if "locked" in text or "busy" in text:
         return " (another process held it too long)"
     return " (not a corpus database, or corrupt)"
@@ -136,12 +140,23 @@ def _size_cap(conn: sqlite3.Connection) -> None:
 def _connect_readonly(path: str, busy_timeout: float) -> sqlite3.Connection:
     if not Path(path).is_file():
         raise UserError(f"no corpus at {path}")
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    uri = Path(path).resolve().as_uri()
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None)
+        conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=busy_timeout,
+                               isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # A read-only copy (file or folder): WAL mode cannot make its -shm beside it.
+            # With no -wal file every commit is in the main file and no writer is at work,
+            # so it is read as immutable.
+            if Path(f"{path}-wal").exists():
+                raise
+            conn.close()
+            conn = sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None)
     except sqlite3.Error as exc:
-        raise UserError(f"cannot open {path}: {exc}") from None
+        raise UserError(f"cannot open {path}: {exc}{_hint(exc)}") from None
     return conn
 
 

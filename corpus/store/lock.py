@@ -35,15 +35,21 @@ class CorpusLock:
         except BaseException:
             os.close(fd)
             raise
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()} {utc_now()}\n".encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()} {utc_now()}\n".encode(), 0)
+        except OSError:
+            pass  # a full disk: the note only serves the message; the lock is held all the same
         self._fd = fd
         return self
 
     def release(self) -> None:
         if self._fd is not None:
             # Empty the file before unlocking so a reader never sees a dead holder's pid.
-            os.ftruncate(self._fd, 0)
+            try:
+                os.ftruncate(self._fd, 0)
+            except OSError:
+                pass
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None

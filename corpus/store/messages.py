@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from corpus.outcomes import Outcome
+from corpus.outcomes import READ_OUTCOMES, Outcome
+from corpus.urls import canonical_id
 
 
 @dataclass
@@ -105,8 +106,7 @@ def apply(corpus, message: Message, crawl_id: int, mode: str) -> Reply:
     if isinstance(message, FrontierAdd):
         return Reply(kind, count=corpus.frontier_add(crawl_id, message.items))
     if isinstance(message, UuidFound):
-        corpus.set_uuid(message.url, message.uuid)
-        return Reply(kind, url=message.url)
+        return Reply(kind, url=message.url, warnings=keep_uuid(corpus, message.url, message.uuid))
     if isinstance(message, DiscoveryFetched):
         corpus.record_discovery(message.url, message.status, crawl_id, headers=message.headers,
                                 body_len=message.body_len, reason=message.reason)
@@ -123,6 +123,28 @@ def apply(corpus, message: Message, crawl_id: int, mode: str) -> Reply:
     return reply
 
 
+# Uuids a source gave for speeches not stored yet (the API may list a speech before its
+# page is written), kept by this writer process until the page is: else they were lost.
+UUIDS_WAITING: dict[str, str] = {}
+
+
+def keep_uuid(corpus, url: str, uuid: str) -> list[str]:
+    """Set a speech's uuid now, or when its page is stored; a warning when another live
+    speech already has it (two URLs announcing one speech)."""
+    if not corpus.set_uuid(url, uuid):
+        UUIDS_WAITING[canonical_id(url)] = uuid
+        return []
+    other = corpus.uuid_shared(url, uuid)
+    return [f"uuid-shared: {canonical_id(url)} has the uuid {uuid} of {other}"] if other else []
+
+
+def _stored_uuid(corpus, message: PageFetched, speech_id: str | None) -> list[str]:
+    """The uuid of a page just stored: one waiting for it, or its source's witness."""
+    given = [w.get("uuid") for w in message.witnesses or [] if w.get("uuid")]
+    uuid = UUIDS_WAITING.pop(speech_id, None) or (given[0] if given else None)
+    return keep_uuid(corpus, speech_id, uuid) if speech_id and uuid else []
+
+
 def _page(corpus, message: PageFetched | PageFailed | PageForbidden, crawl_id: int) -> Reply:
     kind = type(message).__name__
     url = message.request_url or message.url if isinstance(message, PageFetched) else message.url
@@ -130,7 +152,10 @@ def _page(corpus, message: PageFetched | PageFailed | PageForbidden, crawl_id: i
         result = corpus.record(message.url, message.status, message.headers, message.body,
                                crawl_id, request_url=message.request_url,
                                witnesses=message.witnesses, attachments=message.attachments)
-        reply = Reply(kind, url, result.outcome, result.reason, list(result.warnings or []),
+        warnings = list(result.warnings or [])
+        if result.outcome in READ_OUTCOMES:
+            warnings += _stored_uuid(corpus, message, result.speech_id)
+        reply = Reply(kind, url, result.outcome, result.reason, warnings,
                       dict(result.witness or {}),
                       attachments=[{**a, "speech_id": result.speech_id}
                                    for a in result.attachments or []])

@@ -353,7 +353,11 @@ def schema_version(db: sqlite_utils.Database) -> int:
     if not db["meta"].exists():
         return 0
     row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else 0
+    try:
+        return int(row[0]) if row else 0
+    except (TypeError, ValueError):  # a damaged meta table: one line, never a traceback
+        raise UserError(f"damaged corpus: meta.schema_version is {row[0]!r},"
+                        " not a number") from None
 
 
 def migrate(db: sqlite_utils.Database, path: str = "", *, migrations=None) -> int:

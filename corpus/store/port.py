@@ -57,6 +57,12 @@ class CrawlPort:
                 self.store.update("speeches", row["n"], {"uuid": uuid})
         return row is not None
 
+    def uuid_shared(self, url: str, uuid: str) -> str | None:
+        """Another live speech announced with this uuid (two URLs of one speech?)."""
+        row = self.store.one("SELECT id FROM speeches WHERE uuid = ? AND id != ?"
+                             " AND status = 'live' ORDER BY id LIMIT 1", (uuid, canonical_id(url)))
+        return row["id"] if row else None
+
     def live_speech_ids(self, since: str | None = None, until: str | None = None) -> list[str]:
         """Ids of live speeches, optionally those dated in [since, until] (undated kept)."""
         sql = "SELECT id FROM speeches WHERE status = 'live'"

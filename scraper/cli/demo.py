@@ -57,6 +57,7 @@ def demo_command(db_path, speeches, seed, report_path, progress):
     if why:
         raise UserError(f"{db_path} holds {why}: the demo writes only into a new or a demo"
                         " corpus (use --db demo.db)")
+    _mark_as_demo(db_path)
     with Replica(speeches, seed=seed) as replica:
         click.echo(f"replica of justice.gov with {speeches} speeches at {replica.base_url}")
         crawl = _crawler(db_path, replica.base_url, progress)
@@ -186,11 +187,34 @@ def foreign_content(db_path: str) -> str | None:
         conn.close()
 
 
+def _mark_as_demo(db_path: str) -> None:
+    """The demo's own corpus says so (meta made_by = demo): a crawl of another site on
+    loopback looks like the demo's in every other way."""
+    from corpus.store import Corpus
+
+    with Corpus(db_path) as corpus, corpus.transaction():
+        corpus.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('made_by', 'demo')")
+
+
 def _foreign(conn) -> str | None:
     import json
 
     if not conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
         return None  # an empty database: nothing in it to protect
+    found = _foreign_rows(conn)
+    if found or not conn.execute("SELECT count(*) FROM crawls").fetchone()[0]:
+        return found
+    mark = conn.execute("SELECT value FROM meta WHERE key = 'made_by'").fetchone()
+    if not mark or mark[0] != "demo":
+        base_url = json.loads(conn.execute("SELECT args FROM crawls ORDER BY id LIMIT 1")
+                              .fetchone()[0] or "{}").get("base_url") or "a local site"
+        return f"a corpus the demo did not create (a crawl of {base_url})"
+    return None
+
+
+def _foreign_rows(conn) -> str | None:
+    import json
+
     for mode, args in conn.execute("SELECT mode, args FROM crawls ORDER BY id"):
         if mode in READS_ONLY:
             continue

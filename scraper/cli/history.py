@@ -110,4 +110,6 @@ def history_command(db_path, id_or_url, fmt):
         echo_csv(list(VERSION_COLUMNS),
                  [{**v, "changes": "\n".join(v["changes"])} for v in info["versions"]])
     else:
-        click.echo("\n".join(_render_history(info)))
+        from corpus.extract.bounds import visible
+
+        click.echo(visible("\n".join(_render_history(info))))

@@ -10,6 +10,7 @@ import csv
 import functools
 import io
 import json
+import os
 import sqlite3
 
 import click
@@ -132,7 +133,22 @@ def corpus_errors(command):
     return wrapper
 
 
-def open_corpus(db_path: str, *, create: bool = False):
+def open_corpus(db_path: str, *, create: bool = False, readonly: bool = False):
+    """The corpus for a command; `readonly` for readers (stats, search), which then work
+    on a read-only copy too. A reader of a corpus an older version wrote (one that needs
+    a migration) opens it writable, to migrate it first."""
     from corpus.store import Corpus
 
+    if readonly and not _needs_migration(db_path):
+        return Corpus(db_path, readonly=True)
     return Corpus(db_path, create=create)
+
+
+def _needs_migration(db_path: str) -> bool:
+    from corpus.store import Corpus
+    from corpus.store.migrations import MIGRATIONS
+
+    if not os.path.isfile(db_path):
+        return True  # the writable open says "no corpus at ..."
+    with Corpus(db_path, readonly=True) as corpus:
+        return corpus.schema_version < len(MIGRATIONS)

@@ -75,7 +75,7 @@ def stats_command(db_path, fmt):
     """
     from corpus.views.summary import SUMMARY_COLUMNS, render, summary, summary_rows
 
-    with open_corpus(db_path) as corpus:
+    with open_corpus(db_path, readonly=True) as corpus:
         info = summary(corpus)
     if fmt == "json":
         echo_json(info)
@@ -117,7 +117,7 @@ def search_command(db_path, query, limit, all_versions, fmt):
     """
     from corpus.views.search import search
 
-    with open_corpus(db_path) as corpus:
+    with open_corpus(db_path, readonly=True) as corpus:
         result = search(corpus, query, limit, all_versions=all_versions)
     if result.fallback:
         click.echo(f"note: {query!r} is not valid search syntax ({result.error});"
@@ -130,14 +130,16 @@ def search_command(db_path, query, limit, all_versions, fmt):
     if fmt == "csv":
         echo_csv(list(SEARCH_COLUMNS), hits)
         return
+    from corpus.extract.bounds import visible
+
     for hit in hits:
         gone = "  [gone]" if hit["status"] == "gone" else ""
-        click.echo(f"{hit['rank']}. {hit['date'] or 'undated'}  {hit['title']}{gone}")
+        click.echo(f"{hit['rank']}. {hit['date'] or 'undated'}  {visible(hit['title'])}{gone}")
         version = f"  (version {hit['version']})" if all_versions and hit["version"] else ""
         click.echo(f"   {hit['id']}{version}")
         if hit.get("source") == "attachment":  # the match is in a file the speech links
             click.echo(f"   in attachment {hit['attachment_name']}: {hit['attachment_url']}")
-        click.echo(f"   {hit['snippet']}")
+        click.echo(f"   {visible(hit['snippet'])}")
     shown = f"{len(hits)} of " if len(hits) < result.total else ""
     click.echo(f"{shown}{result.total} match{'es' if result.total != 1 else ''}"
                if result.total else "no matches")

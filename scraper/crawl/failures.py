@@ -34,6 +34,8 @@ def reason(failure) -> str:
     if failure.check(HttpError):
         response = failure.value.response
         retries = response.meta.get("retry_times", 0) if hasattr(response, "meta") else 0
+        if 300 <= response.status < 400 and response.headers.get("Location"):
+            return _unfollowed_redirect(response)
         return f"HTTP {response.status}" + (f" after {retries} retries" if retries else "")
     if failure.check(OffsiteRedirect, Forbidden):
         return str(failure.value)
@@ -44,9 +46,22 @@ def reason(failure) -> str:
         return f"too large: {_size_of(message)}"
     if failure.check(IgnoreRequest) and "decompress" in message.lower():
         return f"too large: {message}"  # a gzip bomb past the size limit
+    if "Missing scheme in request url: " in message:  # Scrapy's follow of javascript:x
+        target = message.split("Missing scheme in request url: ", 1)[1]
+        return f"redirect to a {target.split(':', 1)[0].lower()}: URL not followed"
     if failure.check(TxTimeoutError) or "timed out" in message.lower() or "timeout" in message.lower():
         return f"timeout: {message}"
     return f"network error: {message}"
+
+
+def _unfollowed_redirect(response) -> str:
+    """A redirect Scrapy would not follow: to data:, file:, javascript: (name the scheme,
+    "HTTP 302" alone hides why the page is missing)."""
+    location = response.headers.get("Location").decode("latin-1").strip()
+    scheme = location.split(":", 1)[0].lower() if ":" in location else ""
+    if scheme and scheme not in ("http", "https"):
+        return f"redirect to a {scheme}: URL not followed (HTTP {response.status})"
+    return f"HTTP {response.status}: redirect to {location[:200]} not followed"
 
 
 def _size_of(message: str) -> str:

@@ -62,7 +62,14 @@ def health(stats: dict, problems: list[str], max_failures: float,
                        " (continue with --resume)")
     attempted = sum(stats.get(f"outcome/{o}", 0) for o in SPEECH_OUTCOMES)
     failed = stats.get(f"outcome/{Outcome.FAILED}", 0)
-    if attempted and failed / attempted > max_failures:
+    over = attempted and failed / attempted > max_failures
+    for kind, n in sorted(stats.items()):
+        # A write the writer could not make (a lock held past the busy timeout, a damaged
+        # file) has no row to show it: whatever the share, the run is not healthy.
+        if kind.startswith("write_failed/") or not over and kind.startswith(
+                ("failed/database error", "failed/store error")):
+            reasons.append(f"{n} writes to the corpus failed ({kind.split('/', 1)[1]})")
+    if over:
         kinds = {k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("failed/")}
         top = ", ".join(f"{v} {k}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])[:3])
         reasons.append(f"{failed} of {attempted} speech pages failed"

@@ -4,6 +4,7 @@ The CLI builds Settings from this module explicitly (docs/design.md#d8-settings)
 options on top; `get_project_settings()` would lose them when run outside the repo.
 """
 
+from corpus.extract.bounds import MAX_PAGE_BYTES
 from corpus.extract.witness import ALARM_SHARE
 from scraper.crawl import defaults
 
@@ -23,7 +24,7 @@ JUSTICE_BACKOFF_BASE = defaults.BACKOFF_BASE
 JUSTICE_API_PAGESIZE = 50
 JUSTICE_IGNORE_ROBOTS = False
 # Bounds (docs/design.md#d13-bounds): past one, a `failed` fetch or a warning, never a hang.
-JUSTICE_MAX_PAGE_BYTES = 20 * 1024 * 1024  # a speech page (and listings, API pages)
+JUSTICE_MAX_PAGE_BYTES = MAX_PAGE_BYTES  # a speech page (and listings, API pages)
 JUSTICE_MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # uncompressed, gzip included
 JUSTICE_MAX_SITEMAP_URLS = 50_000  # the sitemap protocol's own limit
 JUSTICE_MAX_ROBOTS_BYTES = 500 * 1024

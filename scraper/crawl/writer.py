@@ -33,7 +33,19 @@ def writer_of(crawler) -> Writer:
         spider = crawler.spider
         writer = crawler.writer = Writer(crawler.settings.get("CORPUS_DB"), spider.crawl_id,
                                          spider.mode, on_lost=lambda: _lost(crawler))
+        writer.on_unwritten = lambda reply: _unwritten(crawler, reply)
     return writer
+
+
+# Messages whose reply no page outcome counts: a write of theirs that failed (a lock held
+# past the busy timeout, a damaged file) would otherwise be lost without a word.
+UNCOUNTED = ("DiscoveryFetched", "FrontierAdd", "UuidFound")
+
+
+def _unwritten(crawler, reply):
+    kind = (reply.reason or "write error").split(": ")
+    crawler.stats.inc_value(f"write_failed/{kind[0]}: {kind[-1][:60]}")
+    logger.error("not written to the corpus: %s %s (%s)", reply.kind, reply.url, reply.reason)
 
 
 def _lost(crawler):
@@ -121,8 +133,12 @@ class Writer:
     def connectionLost(self, reason):
         self._lost()
 
+    on_unwritten = None
+
     def _dispatch(self, reply):
         callback = self.callbacks.popleft() if self.callbacks else None
+        if reply.outcome == "failed" and reply.kind in UNCOUNTED and self.on_unwritten:
+            self.on_unwritten(reply)
         if callback is not None:
             callback(reply)
 

@@ -17,7 +17,9 @@ import lxml.html
 
 from corpus.extract.fields import parse_date
 
-SPEECH_PATH = re.compile(r"^(?:/archives)?(?:/[a-z0-9-]+)?/speech/[^/?#]+/?$", re.I)
+# /news is the site's news section, not a component; a slug of dots is a dot segment.
+SPEECH_PATH = re.compile(r"^(?:/archives)?(?:/(?!news/)[a-z0-9-]+)?/speech/(?!\.\.?/?$)[^/?#]+/?$",
+                         re.I)
 ARCHIVE_SPEECH = re.compile(r"^/archive/ag/speeches/(\d{4})/[^/]+\.html?$", re.I)
 ARCHIVE_INDEX = re.compile(r"^/archive/ag/speeches/(?:\d{4}/)?(?:index\.html?)?$", re.I)
 
@@ -47,6 +49,8 @@ class Entry:
 
 def is_speech_url(url: str) -> bool:
     path = urlsplit(url).path
+    if "/./" in path or "/../" in path:  # the site never links such a path: not resolved
+        return False
     return bool(SPEECH_PATH.match(path) or ARCHIVE_SPEECH.match(path))
 
 
@@ -107,9 +111,21 @@ def parse_listing(body: bytes, url: str) -> tuple[list[Entry], str | None]:
 
 # ---- sitemaps ----
 
-def parse_sitemap(body: bytes, max_urls: int = 50_000) -> tuple[str, list[Entry]]:
+# A document type declaration with an internal subset: a sitemap needs none, and its
+# entities can expand without end ("billion laughs"; libxml2 then stops parsing).
+DOCTYPE = re.compile(rb"<!DOCTYPE[^\[>]*(\[.*?\]\s*)?>", re.S | re.I)
+
+
+def parse_sitemap(body: bytes, max_urls: int = 50_000,
+                  warnings: list[str] | None = None) -> tuple[str, list[Entry]]:
     """('index' | 'urlset', entries) of a sitemap or sitemap index; at most `max_urls`
-    entries (the protocol's limit: the caller warns when the list was cut there)."""
+    entries (the protocol's limit: the caller warns when the list was cut there). A
+    DOCTYPE is dropped before parsing, with a warning in `warnings`."""
+    head = body[:4096]
+    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+        body, dropped = DOCTYPE.subn(b"", body, count=1)
+        if dropped and warnings is not None:
+            warnings.append("a DOCTYPE (entity declarations) was ignored")
     try:
         root = lxml.etree.fromstring(
             body, parser=lxml.etree.XMLParser(recover=True, huge_tree=True, resolve_entities=False,
@@ -161,10 +177,10 @@ def parse_api(body: bytes, url: str) -> tuple[list[Entry], dict]:
     the wrong shape is left out (counted in resultset["malformed"]); the others are used."""
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return [], {}
+    except (ValueError, UnicodeDecodeError) as exc:  # truncated, or not JSON at all
+        return [], {"unreadable": f"not JSON ({exc})"}
     if not isinstance(data, dict):
-        return [], {}
+        return [], {"unreadable": f"a JSON {type(data).__name__}, not an object"}
     metadata = data.get("metadata")
     resultset = metadata.get("resultset") if isinstance(metadata, dict) else None
     resultset = dict(resultset) if isinstance(resultset, dict) else {}

@@ -7,10 +7,12 @@ traceback, never a run that ends "healthy" with a source's speeches missing.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import logging
 import re
+import sqlite3
 from urllib.parse import urlsplit
 
 import scrapy
@@ -57,6 +59,18 @@ def guarded(callback):
             self.source_problem(response.url, f"callback error: {type(exc).__name__}: {exc}")
 
     return wrapper
+
+
+def forget_future_lastmods(entries, slack_days: int = 1) -> int:
+    """Drop lastmods past tomorrow (UTC): a page cannot have been edited in the future,
+    and one so dated would look edited since every fetch. Returns how many were."""
+    limit = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=slack_days)).strftime(
+        "%Y-%m-%dT%H:%M:%S")
+    future = 0
+    for entry in entries:
+        if entry.lastmod and lastmod_key(entry.lastmod) > limit:
+            entry.lastmod, future = None, future + 1
+    return future
 
 
 def archive_year(url: str) -> str | None:
@@ -111,8 +125,11 @@ class Sources:
         )
 
     async def start(self):
-        for request in self.start_requests_list():
-            yield request
+        try:
+            for request in self.start_requests_list():
+                yield request
+        except sqlite3.DatabaseError as exc:  # a damaged corpus: the run's problem
+            self.database_problem(exc)
 
     def start_requests_list(self):
         # Ids already in the corpus, read once (a backfill of a new corpus asks nothing).
@@ -169,21 +186,27 @@ class Sources:
     def parse_api(self, response):
         entries, resultset = parse_api(response.body, response.url)
         malformed = resultset.get("malformed", 0)
+        unreadable = response.status == 200 and resultset.get("unreadable")
         repeated = response.status == 200 and self.api_repeats(entries)
         notes = [f"{malformed} malformed entries left out" if malformed else "",
-                 "repeats an earlier page: paging stopped" if repeated else ""]
+                 "repeats an earlier page: paging stopped" if repeated else "",
+                 unreadable or ""]
         warning = "; ".join(n for n in notes if n) or None
         if not self.note_discovery(response, "api", len(entries), warning):
             logger.info("API %s answered HTTP %s: not used", response.url, response.status)
+            self.api_only_problem(response.url, f"answered HTTP {response.status}")
+            return
+        if unreadable:  # a page cut short is speeches missing, whichever sources run
+            self.problems.append(f"API page {response.url}: {unreadable}")
             return
         if malformed:
             self.problems.append(f"API page {response.url}: {notes[0]}")
         if repeated:  # the API is optional: a warning, not a failure
             logger.warning("API page %s %s", response.meta["page"], notes[1])
             return
-        for entry in entries:
-            if entry.uuid and self.corpus.speech_state(entry.url):
-                self.writer.send(UuidFound(entry.url, entry.uuid))
+        for entry in entries:  # stored now, or by the writer when the page is (issue 22)
+            if entry.uuid:
+                self.writer.send(UuidFound(entry.url, entry.uuid), self.uuid_noted)
         self.note_api_files(entries)  # the API's attachment fields (issue 12)
         if self.mode == "crawl":
             yield from self.follow_newest(entries, "api")
@@ -191,6 +214,17 @@ class Sources:
         yield from self.discovered(entries)
         if self.api_has_more(response, entries, resultset):
             yield from self.api_request(response.meta["page"] + 1)
+
+    def api_only_problem(self, url: str, why: str) -> None:
+        """In a full backfill the API is optional (a 404 is expected, the other sources
+        carry on); when it is the only source asked for, its failure is the run's."""
+        if set(self.sources) == {"api"}:
+            self.problems.append(f"API {url} {why}: the only source asked for found nothing")
+
+    def uuid_noted(self, reply):
+        for warning in reply.warnings:  # one uuid on two live speeches
+            logger.warning("%s", warning)
+            self.crawler.stats.inc_value(f"warnings/{warning.split(':', 1)[0]}")
 
     def api_repeats(self, entries) -> bool:
         """A page listing exactly what an earlier page listed: a server that ignores
@@ -234,11 +268,20 @@ class Sources:
             body, cut = gunzip_capped(body, self.max_sitemap_bytes)
             warning = (f"decompression cap: gzip cut at {self.max_sitemap_bytes} bytes"
                        if cut else None)
-        kind, entries = parse_sitemap(body, self.max_sitemap_urls)
+        notes = [warning] if warning else []
+        kind, entries = parse_sitemap(body, self.max_sitemap_urls, notes)
+        if any("DOCTYPE" in n for n in notes):
+            self.crawler.stats.inc_value("warnings/sitemap-doctype")
         if len(entries) >= self.max_sitemap_urls:
-            warning = f"cut at the protocol's {self.max_sitemap_urls} URLs"
+            notes.append(f"cut at the protocol's {self.max_sitemap_urls} URLs")
+        future = forget_future_lastmods(entries)
+        if future:  # else every scheduled crawl re-fetches each of them
+            notes.append(f"{future} lastmods in the future ignored")
+            self.crawler.stats.inc_value("warnings/sitemap-future-lastmod", future)
+        warning = "; ".join(notes) or None
         if warning:
             logger.warning("sitemap %s: %s", response.url, warning)
+        if any("cut" in n for n in notes):
             self.crawler.stats.inc_value("discovery/sitemap_cut")
         if not self.note_discovery(response, f"sitemap-{kind}", len(entries), warning):
             self.problems.append(f"sitemap {response.url} answered HTTP {response.status}")

@@ -31,6 +31,7 @@ from scraper.crawl.pipelines import count
 from scraper.spiders import response_headers
 from scraper.spiders.files import Attachments
 from scraper.discovery.paths import SITEMAP
+from scraper.spiders.guards import database_problem, has_validators, reads_corpus, unasked_304
 from scraper.discovery.sources import Sources, witness_of
 from scraper.crawl.store import corpus_of
 from scraper.crawl.writer import writer_of
@@ -115,6 +116,9 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
 
     def parse_speech(self, response):
         request_url = response.request.meta.get("redirect_urls", [response.request.url])[0]
+        if response.status == 304 and not has_validators(response.request):
+            yield from unasked_304(self, response, request_url)
+            return
         if response.status in (200, 304, 404, 410):
             files = (response.meta.get("entry") or {}).get("attachments") or []
             files = self.api_files_of(request_url) or files
@@ -162,6 +166,9 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         self.crawler.stats.inc_value(f"discovery/{what}/{response.status}")
         return response.status == 200
 
+    def database_problem(self, exc: Exception) -> None:
+        database_problem(self, exc)
+
     def source_problem(self, url: str, why: str) -> None:
         """A discovery source that could not do its job: recorded, and the run unhealthy."""
         self.writer.send(DiscoveryFetched(url, 0, why))
@@ -176,6 +183,9 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         self.crawler.stats.inc_value("discovery/failed")
         if request.callback != self.parse_api:  # the API is optional: used where it answers
             self.problems.append(f"{request.url}: {why}")
+        elif why.startswith("too large") or set(self.sources) == {"api"}:
+            # An API that answers with a page past the bound is there and lost, not absent.
+            self.problems.append(f"API {request.url}: {why}")
 
     # ---- what to fetch ----
 
@@ -246,6 +256,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         self.crawler.stats.inc_value("discovery/speeches", reply.count)
         self.crawler.stats.inc_value("frontier/total", reply.count)
 
+    @reads_corpus
     def refill(self, item=None, response=None, spider=None):
         """After each page: keep about one batch queued, so the
         downloads never wait for the spider to go idle between batches. Never blocks: with
@@ -276,6 +287,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
 
     # ---- phases ----
 
+    @reads_corpus
     def on_idle(self, spider=None):
         """Idle in a backfill: fetch the next frontier batch; when the frontier is done,
         revisit the known live speeches discovery did not list (404/410 -> gone).
