@@ -17,14 +17,14 @@ messages of corpus/store/messages.py; the spider reads through `Corpus(path, rea
 
 from corpus.store.base import Base
 from corpus.store.files import AttachmentWrites
-from corpus.store.pages import PageResult, PageWrites
+from corpus.store.pages import PageWrites
 from corpus.store.port import CrawlPort
 from corpus.store.raw import RawPages
 from corpus.store.reads import Reads
 from corpus.store.reextract import Reextract
 from corpus.store.versions import Versions
 
-__all__ = ["Corpus", "PageResult"]
+__all__ = ["Corpus"]
 
 
 class Corpus(PageWrites, AttachmentWrites, Versions, RawPages, CrawlPort, Reads, Reextract, Base):

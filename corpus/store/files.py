@@ -79,9 +79,10 @@ class AttachmentWrites:
     def record_attachment_fetch(self, speech_id: str, url: str, name: str, status: int | None,
                                 headers, body: bytes | None, crawl_id: int | None, *,
                                 reason: str | None = None):
-        """One response for an attachment (or its failure): a PageResult whose outcome is
-        `attachment` (reason new / changed / unchanged / not modified) or `failed`."""
-        from corpus.store.pages import PageResult, _json, _norm_headers
+        """One response for an attachment (or its failure): a Reply whose outcome is
+        `attachment` (its `change`: new / changed / unchanged / not modified) or `failed`."""
+        from corpus.store.messages import Reply
+        from corpus.store.pages import _json, _norm_headers
 
         headers = _norm_headers(headers)
         body = body or b""
@@ -94,7 +95,7 @@ class AttachmentWrites:
             why = f"attachment: {reason or f'HTTP {status}'}"
             with self._tx():
                 self._log(fetch, Outcome.FAILED, speech_id, self._now(), reason=why)
-            return PageResult(Outcome.FAILED, speech_id, reason=why)
+            return Reply(Outcome.FAILED, speech_id, reason=why)
         if status == 304:
             with self._tx():
                 now = self._now()
@@ -102,7 +103,7 @@ class AttachmentWrites:
                     "UPDATE attachments SET last_seen = ? WHERE id = (SELECT max(id) FROM"
                     " attachments WHERE speech_id = ? AND url = ?)", (now, speech_id, url))
                 self._log(fetch, Outcome.ATTACHMENT, speech_id, now, reason="not modified")
-            return PageResult(Outcome.ATTACHMENT, speech_id, reason="not modified")
+            return Reply(Outcome.ATTACHMENT, speech_id, reason="not modified", change="not modified")
         media_type = _media_type(headers.get("content-type"), body, url, name)
         text = _file_text(body, media_type)  # outside the transaction: it may be slow
         with self._tx():
@@ -119,7 +120,7 @@ class AttachmentWrites:
             why = kind + (f"; the speech's text: version {version}" if version else "")
             self._log(fetch, Outcome.ATTACHMENT, speech_id, now, reason=why, version=version,
                       warnings=_json(warnings))
-        return PageResult(Outcome.ATTACHMENT, speech_id, version, why, warnings)
+        return Reply(Outcome.ATTACHMENT, speech_id, version, why, warnings, change=kind)
 
     def _speech_from_attachment(self, sid: str, crawl_id, now: str) -> int | None:
         """A new version of a pointer-only speech whose attachment was just read (or

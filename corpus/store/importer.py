@@ -16,7 +16,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from corpus.errors import UserError
-from corpus.store import Corpus, PageResult
+from corpus.store import Corpus
+from corpus.store.messages import Reply
 from corpus.urls import DEFAULT_BASE_URL, is_justice_host
 
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
@@ -87,7 +88,7 @@ def page_url(body: bytes, path: Path, url_map: dict[str, str]) -> str | None:
 
 
 def import_pages(corpus: Corpus, files: list[Path], url_map: dict[str, str], crawl_id: int,
-                 on_page: Callable[[Path, PageResult], None] | None = None) -> Counter:
+                 on_page: Callable[[Path, Reply], None] | None = None) -> Counter:
     """Record each page (one transaction each); count outcomes. `no_url` and `unreadable`
     are pages that could not be recorded at all."""
     counts: Counter = Counter()
@@ -95,11 +96,11 @@ def import_pages(corpus: Corpus, files: list[Path], url_map: dict[str, str], cra
         try:
             body = path.read_bytes()
         except OSError as exc:
-            result = PageResult("unreadable", reason=exc.strerror or str(exc))
+            result = Reply("unreadable", reason=exc.strerror or str(exc))
         else:
             url = page_url(body, path, url_map)
             if url is None:
-                result = PageResult("no_url", reason="no canonical link and not in --url-map")
+                result = Reply("no_url", reason="no canonical link and not in --url-map")
             else:
                 result = corpus.record(url, 200, {}, body, crawl_id)
         counts[result.outcome] += 1

@@ -6,25 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 
 from corpus.errors import ExtractError, NotASpeech
 from corpus.outcomes import READ_OUTCOMES, Outcome
 from corpus.extract.soft404 import says_not_found
+from corpus.store.messages import Reply
 from corpus.store.raw import compress
 from corpus.urls import canonical_id
 from corpus.extract.witness import reconcile
-
-
-@dataclass
-class PageResult:
-    outcome: str
-    speech_id: str | None = None
-    version: int | None = None
-    reason: str | None = None
-    warnings: list[str] = field(default_factory=list)  # extraction's, "kind: detail"
-    witness: dict = field(default_factory=dict)  # field -> (agree|disagree|filled, source)
-    attachments: list[dict] = field(default_factory=list)  # files to fetch: url, name, media_type
 
 
 def _json(value) -> str:
@@ -66,7 +55,7 @@ class PageWrites:
     def record(self, url: str, status: int, headers: dict[str, str] | None, body: bytes | None,
                crawl_id: int | None, *, request_url: str | None = None,
                encoding: str | None = None, witnesses: list[dict] | None = None,
-               attachments=None) -> PageResult:
+               attachments=None) -> Reply:
         """Record one response: its outcome (corpus.outcomes), with the speech id, version,
         reason, warnings and witness agreement. One transaction (two for a moved speech).
         A speech page read (new, changed, unchanged) also gives the files it links and its
@@ -90,7 +79,7 @@ class PageWrites:
         if not 200 <= status < 300:
             with self._tx():
                 self._log(fetch, Outcome.FAILED, target, self._now(), reason=f"HTTP {status}")
-            return PageResult(Outcome.FAILED, target, reason=f"HTTP {status}")
+            return Reply(Outcome.FAILED, target, reason=f"HTTP {status}")
         result = self._record_body(url, sid, target, body, fetch, crawl_id,
                                    encoding or _charset(headers.get("content-type")), witnesses)
         if target != sid and result.outcome in READ_OUTCOMES:
@@ -123,7 +112,7 @@ class PageWrites:
                 row = self._speech(sid)
                 self._log(fetch, Outcome.FAILED, sid, now, reason=reason,
                           version=row["version"] if row else None)
-            return PageResult(Outcome.FAILED, sid, row["version"] if row else None, reason)
+            return Reply(Outcome.FAILED, sid, row["version"] if row else None, reason)
         speech, _, verdicts = reconcile(speech, witnesses or [])
         source = (witnesses or [{}])[0].get("source") or "witness"
         agreement = {name: (verdict, source) for name, verdict in verdicts.items()}
@@ -134,9 +123,9 @@ class PageWrites:
             outcome, version, reason = self._apply(sid, speech, raw_sha, crawl_id, now, url)
             self._log(fetch, outcome, sid, now, reason=reason, version=version,
                       warnings=_json(warnings))
-        return PageResult(outcome, sid, version, reason, warnings, agreement)
+        return Reply(outcome, sid, version, reason, warnings, agreement)
 
-    def _not_a_speech(self, sid, target, body, fetch, why) -> PageResult:
+    def _not_a_speech(self, sid, target, body, fetch, why) -> Reply:
         """A page that is not a speech: a soft 404 or a redirect away marks the speech
         requested gone (as a 404 does); anything else is skipped."""
         now = self._now()
@@ -146,9 +135,9 @@ class PageWrites:
             return self._gone(target, now, fetch,
                               f"soft 404: redirected to a page that is not a speech ({why})")
         self._log(fetch, Outcome.SKIPPED, sid, now, reason=why)
-        return PageResult(Outcome.SKIPPED, sid, reason=why)
+        return Reply(Outcome.SKIPPED, sid, reason=why)
 
-    def _moved(self, old: str, new: str, fetch: dict) -> PageResult:
+    def _moved(self, old: str, new: str, fetch: dict) -> Reply:
         """A speech URL redirected to another speech on the site (a renamed slug): the old
         id is `moved`, pointing at the new one; never a second live copy."""
         reason = f"redirected to {new}"
@@ -161,7 +150,7 @@ class PageWrites:
                     " gone_since = coalesce(gone_since, ?) WHERE n = ?", (new, now, row["n"]))
             self._log(fetch, Outcome.MOVED, old, now, reason=reason,
                       version=row["version"] if row else None)
-        return PageResult(Outcome.MOVED, old, row["version"] if row else None, reason)
+        return Reply(Outcome.MOVED, old, row["version"] if row else None, reason)
 
     def record_failure(self, url: str, crawl_id: int, reason: str,
                        status: int | None = None, outcome: str = Outcome.FAILED) -> str:
@@ -216,15 +205,15 @@ class PageWrites:
                     f"live again ({row['status']} since {row['gone_since']})")
         return "", None
 
-    def _seen_again(self, row: dict, now: str, fetch: dict, url: str) -> PageResult:
+    def _seen_again(self, row: dict, now: str, fetch: dict, url: str) -> Reply:
         revive, reason = self._revive(row)
         self.conn.execute(f"UPDATE speeches SET last_seen = ?, url = ?{revive} WHERE n = ?",
                           (now, url, row["n"]))
         self._log(fetch, Outcome.UNCHANGED, row["id"], now, reason=reason or "same raw page",
                   version=row["version"])
-        return PageResult(Outcome.UNCHANGED, row["id"], row["version"], reason)
+        return Reply(Outcome.UNCHANGED, row["id"], row["version"], reason)
 
-    def _not_modified(self, sid: str, now: str, fetch: dict) -> PageResult:
+    def _not_modified(self, sid: str, now: str, fetch: dict) -> Reply:
         row = self._speech(sid)
         reason = None
         if row:
@@ -233,13 +222,13 @@ class PageWrites:
                               (now, row["n"]))
         self._log(fetch, Outcome.NOT_MODIFIED, sid, now, reason=reason,
                   version=row["version"] if row else None)
-        return PageResult(Outcome.NOT_MODIFIED, sid, row["version"] if row else None, reason)
+        return Reply(Outcome.NOT_MODIFIED, sid, row["version"] if row else None, reason)
 
-    def _gone(self, sid: str, now: str, fetch: dict, reason: str) -> PageResult:
+    def _gone(self, sid: str, now: str, fetch: dict, reason: str) -> Reply:
         row = self._speech(sid)
         if row and row["status"] == "live":
             self.conn.execute(
                 "UPDATE speeches SET status = 'gone', gone_since = ? WHERE n = ?", (now, row["n"]))
         self._log(fetch, Outcome.GONE, sid, now, reason=reason, version=row["version"] if row else None)
-        return PageResult(Outcome.GONE, sid, row["version"] if row else None, reason)
+        return Reply(Outcome.GONE, sid, row["version"] if row else None, reason)
 

@@ -185,7 +185,7 @@ class Sources:
             return
         for entry in entries:
             if entry.uuid and self.corpus.speech_state(entry.url):
-                self.writer.send(UuidFound(entry.url, entry.uuid))
+                self.client.send(UuidFound(entry.url, entry.uuid))
         self.note_api_files(entries)  # the API's attachment fields (issue 12)
         if self.mode == "crawl":
             yield from self.follow_newest(entries, "api")

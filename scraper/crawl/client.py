@@ -1,0 +1,132 @@
+"""The crawl's one route to the corpus writer: a Scrapy extension.
+
+Every message a crawl writes (pages, failures, discovery fetches, frontier additions,
+uuids, attachments, the archive's answers) goes through `WriterClient.send`; spiders and
+the pipeline reach it with `client_of(crawler)` (`crawler.get_extension`). It holds the
+one bound on messages the writer has not answered (`MAX_OUTSTANDING`) and the one reply
+dispatch: each reply is sent as the `reply_received` signal, with the `note` its sender
+gave, in the order the messages were sent.
+
+Back-pressure: messages that carry a body (a page, a file, a capture) are Scrapy items,
+so the pipeline awaits `ready()` after sending them; Scrapy then stops downloading ahead
+of the writer (memory stays bounded, and the writer's replies always fit in the pipe: it
+never blocks on them). Bookkeeping messages (discovery, frontier, uuid) are small and
+caused by a response the bound already counted: they are sent without waiting.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+
+from scrapy import signals
+
+from scraper.crawl.writer import Writer
+
+logger = logging.getLogger(__name__)
+
+# Messages handed to the writer and not yet answered, past which item producers wait.
+MAX_OUTSTANDING = 64
+reply_received = object()  # signal: reply (corpus.store.messages.Reply), note
+
+
+def client_of(crawler) -> WriterClient:
+    client = crawler.get_extension(WriterClient)
+    if client is None:
+        raise RuntimeError("EXTENSIONS must enable scraper.crawl.client.WriterClient")
+    return client
+
+
+class WriterClient:
+    def __init__(self, crawler, bound: int = MAX_OUTSTANDING):
+        self.crawler = crawler
+        self.bound = bound
+        self.writer: Writer | None = None  # started on first send
+        self.notes: deque = deque()  # one per message sent, in order
+        self.waiters: list = []  # Deferreds fired when the writer has caught up
+        self.closing = False  # replies after this cannot start new requests
+        self.lost = False
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        client = cls(crawler)
+        # At spider_closed, after the pipeline's last item: every message handed over is
+        # answered, and its reply counted, before the runner reads the stats. (The
+        # spider's own handler may have closed its read-only corpus already: with
+        # `closing` set, reply handlers only count.)
+        crawler.signals.connect(client.close, signal=signals.spider_closed)
+        return client
+
+    @property
+    def outstanding(self) -> int:
+        return len(self.notes)
+
+    @property
+    def alive(self) -> bool:
+        return not self.lost
+
+    def send(self, message, note=None) -> bool:
+        """Hand a message over; False when the writer is gone (nothing was stored)."""
+        if self.lost:
+            return False
+        writer = self._writer()
+        self.notes.append(note)
+        if not writer.send(message):
+            self.notes.pop()
+            return False
+        return True
+
+    def ready(self):
+        """A Deferred fired once the writer is less than `bound` messages behind (at
+        once when it is already); the pipeline awaits it after each item."""
+        from twisted.internet.defer import Deferred, succeed
+
+        if self.outstanding < self.bound or self.lost:
+            return succeed(None)
+        waiter = Deferred()
+        self.waiters.append(waiter)
+        return waiter
+
+    def flush(self) -> None:
+        """Wait (blocking) for every reply: for a spider that must read what it just
+        sent (the frontier) when it is idle, so nothing else is waiting anyway."""
+        if self.writer is not None and not self.lost:
+            self.writer.flush()
+
+    def close(self, spider=None, reason=None) -> None:
+        self.closing = True
+        if self.writer is not None:
+            self.writer.close()  # every message handed over is answered first
+        self._release()
+
+    def _writer(self) -> Writer:
+        if self.writer is None:
+            spider = self.crawler.spider
+            self.writer = Writer(self.crawler.settings.get("CORPUS_DB"), spider.crawl_id,
+                                 spider.mode, on_reply=self._replied, on_lost=self._lost)
+        return self.writer
+
+    def _replied(self, reply) -> None:
+        """On the reactor thread: one reply, in the order sent."""
+        note = self.notes.popleft() if self.notes else None
+        self.crawler.signals.send_catch_log(reply_received, reply=reply, note=note)
+        if self.outstanding <= self.bound // 2:
+            self._release()
+
+    def _release(self) -> None:
+        waiters, self.waiters = self.waiters, []
+        for waiter in waiters:
+            waiter.callback(None)
+
+    def _lost(self) -> None:
+        """The writer died (killed, disk full...): stop at once rather than download
+        pages that could not be stored; the frontier keeps what is left for --resume."""
+        self.lost = True
+        self.notes.clear()
+        self._release()
+        self.crawler.stats.set_value("writer/lost", 1)
+        engine = self.crawler.engine
+        if engine and engine.running:
+            from twisted.internet import reactor
+
+            reactor.callLater(0, engine.close_spider, self.crawler.spider, "writer_lost")
