@@ -21,6 +21,7 @@ from collections import deque
 
 from scrapy import signals
 
+from corpus.store.messages import UnknownMessage, known
 from scraper.crawl.writer import Writer
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,10 @@ class WriterClient:
         return not self.lost
 
     def send(self, message, note=None) -> bool:
-        """Hand a message over; False when the writer is gone (nothing was stored)."""
+        """Hand a message over; False when the writer is gone (nothing was stored). A
+        type the writer has no function for is refused here, before it is sent."""
+        if not known(message):
+            raise UnknownMessage(f"the writer has no function for {type(message).__name__}")
         if self.lost:
             return False
         writer = self._writer()
@@ -77,12 +81,12 @@ class WriterClient:
         return True
 
     def ready(self):
-        """A Deferred fired once the writer is less than `bound` messages behind (at
-        once when it is already); the pipeline awaits it after each item."""
-        from twisted.internet.defer import Deferred, succeed
+        """None when the writer is less than `bound` messages behind, else a Deferred
+        fired once it has caught up halfway; the pipeline awaits it after each item."""
+        from twisted.internet.defer import Deferred
 
         if self.outstanding < self.bound or self.lost:
-            return succeed(None)
+            return None  # no Deferred to await: awaiting one costs a reactor turn
         waiter = Deferred()
         self.waiters.append(waiter)
         return waiter

@@ -22,5 +22,7 @@ class CorpusPipeline:
         client = client_of(self.crawler)
         light = {"kind": type(item).__name__, "url": item.url}  # the body is not kept
         if client.send(item):  # counted on its reply (the `reply_received` signal)
-            await maybe_deferred_to_future(client.ready())
+            waiter = client.ready()
+            if waiter is not None:
+                await maybe_deferred_to_future(waiter)
         return light  # else the writer is gone: the crawl is closing, the frontier keeps it
