@@ -127,8 +127,8 @@ class WriterClient:
         pages that could not be stored; the frontier keeps what is left for --resume."""
         self.lost = True
         self.notes.clear()
-        self._release()
         self.crawler.stats.set_value("writer/lost", 1)
+        self._release()  # after the stat: what resumes may read it
         engine = self.crawler.engine
         if engine and engine.running:
             from twisted.internet import reactor
