@@ -14,7 +14,7 @@ from corpus.store import messages as m
 from scraper.replica import Replica
 
 MESSAGE_TYPES = [m.PageFetched, m.PageFailed, m.PageForbidden, m.DiscoveryFetched,
-                 m.FrontierAdd, m.UuidFound, m.SourceProblem, m.AttachmentFetched, m.ArchiveFetched,
+                 m.FrontierAdd, m.UuidFound, m.AttachmentFetched, m.ArchiveFetched,
                  m.CaptureFetched]
 
 

@@ -67,14 +67,6 @@ class FrontierAdd:
 
 
 @dataclass
-class SourceProblem:
-    """A discovery source that could not do its job (the run is unhealthy)."""
-
-    url: str
-    why: str
-
-
-@dataclass
 class UuidFound:
     url: str
     uuid: str
@@ -182,12 +174,6 @@ def _apply(message, corpus, crawl_id: int, mode: str) -> Reply:
 @_apply.register
 def _(message: FrontierAdd, corpus, crawl_id: int, mode: str) -> Reply:
     return Reply(count=corpus.frontier_add(crawl_id, message.items))
-
-
-@_apply.register
-def _(message: SourceProblem, corpus, crawl_id: int, mode: str) -> Reply:
-    corpus.record_discovery(message.url, 0, crawl_id, reason=message.why)
-    return Reply(Outcome.FAILED, reason=message.why, url=message.url)
 
 
 @_apply.register

@@ -24,7 +24,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
-from corpus.store.messages import SourceProblem, DiscoveryFetched, FrontierAdd, PageFailed, PageFetched, PageForbidden
+from corpus.store.messages import DiscoveryFetched, FrontierAdd, PageFailed, PageFetched, PageForbidden
 from corpus.urls import canonical_id
 from scraper.crawl import failures
 from scraper.discovery.parsers import edited_since, is_speech_url
@@ -177,7 +177,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
 
     def source_problem(self, url: str, why: str) -> None:
         """A discovery source that could not do its job: recorded, and the run unhealthy."""
-        self.client.send(SourceProblem(url, why))
+        self.client.send(DiscoveryFetched(url, 0, why))
         self.problems.append(f"{url}: {why}")
 
     def discovery_failed(self, failure):
