@@ -1,6 +1,6 @@
 """The crawl's one route to the writer (scraper/crawl/client.py, scraper/crawl/pipelines.py):
 one bound on messages not yet answered, past which the pipeline waits; one reply per
-message, delivered in order as the `reply_received` signal with its sender's note; an
+message, delivered in order as the `reply_received` signal; an
 unknown message type refused before it is sent; a lost writer releases every waiter.
 
 Each check runs in a child interpreter with a real Scrapy crawler and a real writer
@@ -34,7 +34,7 @@ PRELUDE = textwrap.dedent("""
     crawler.spider = Spider("test", crawl_id=crawl_id, mode="crawl")
     client, pipeline = client_of(crawler), CorpusPipeline.from_crawler(crawler)
     replies = []
-    crawler.signals.connect(lambda reply, note: replies.append((reply.kind, reply.url, note)),
+    crawler.signals.connect(lambda reply: replies.append((reply.kind, reply.url)),
                             signal=reply_received, weak=False)
 
     def url(i):
@@ -45,8 +45,7 @@ PRELUDE = textwrap.dedent("""
 """)
 
 BOUND = PRELUDE + textwrap.dedent("""
-    client.send(DiscoveryFetched("https://www.justice.gov/robots.txt", 200, "robots.txt"),
-                note="robots")
+    client.send(DiscoveryFetched("https://www.justice.gov/robots.txt", 200, "robots.txt"))
     # The reactor is not running: no reply can be read yet, whatever the writer did.
     items = [item(i) for i in range(MAX_OUTSTANDING + 5)]
     waiting = [i for i, d in enumerate(items) if not d.called]
@@ -118,10 +117,9 @@ def test_the_pipeline_waits_at_the_bound_and_every_message_gets_one_reply_in_ord
     assert out["waiting"] == list(range(bound - 2, bound + 5))
     # released once the writer has caught up halfway, not one reply later
     assert out["released"] and out["released"][0] <= bound // 2
-    # one reply per message, in the order sent, each with its sender's note
-    assert out["replies"] == [["DiscoveryFetched", "https://www.justice.gov/robots.txt", "robots"]] + [
-        ["PageFailed", f"https://www.justice.gov/opa/speech/page-{i}", None]
-        for i in range(bound + 5)]
+    # one reply per message, in the order sent
+    assert out["replies"] == [["DiscoveryFetched", "https://www.justice.gov/robots.txt"]] + [
+        ["PageFailed", f"https://www.justice.gov/opa/speech/page-{i}"] for i in range(bound + 5)]
     # the item the pipeline returns keeps no body
     assert out["lights"] == [{"kind": "PageFailed", "url": f"https://www.justice.gov/opa/speech/page-{i}"}
                              for i in range(2)]

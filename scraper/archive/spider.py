@@ -100,7 +100,7 @@ class WaybackSpider(scrapy.Spider):
     def client(self):
         return client_of(self.crawler)
 
-    def on_reply(self, reply, note=None):
+    def on_reply(self, reply):
         """The writer's reply to any message of this run: counted by what it was about
         (a capture, a speech's CDX lookup, a listing's lookup or capture)."""
         stats = self.crawler.stats

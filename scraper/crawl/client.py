@@ -4,8 +4,8 @@ Every message a crawl writes (pages, failures, discovery fetches, frontier addit
 uuids, attachments, the archive's answers) goes through `WriterClient.send`; spiders and
 the pipeline reach it with `client_of(crawler)` (`crawler.get_extension`). It holds the
 one bound on messages the writer has not answered (`MAX_OUTSTANDING`) and the one reply
-dispatch: each reply is sent as the `reply_received` signal, with the `note` its sender
-gave, in the order the messages were sent.
+dispatch: each reply is sent as the `reply_received` signal, in the order the messages
+were sent (a reply names its message's type, `kind`, and what it was about).
 
 Back-pressure: messages that carry a body (a page, a file, a capture) are Scrapy items,
 so the pipeline awaits `ready()` after sending them; Scrapy then stops downloading ahead
@@ -17,8 +17,6 @@ caused by a response the bound already counted: they are sent without waiting.
 from __future__ import annotations
 
 import logging
-from collections import deque
-
 from scrapy import signals
 
 from corpus.store.messages import UnknownMessage, known
@@ -28,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 # Messages handed to the writer and not yet answered, past which item producers wait.
 MAX_OUTSTANDING = 64
-reply_received = object()  # signal: reply (corpus.store.messages.Reply), note
+reply_received = object()  # signal, with reply=corpus.store.messages.Reply
 
 
 def client_of(crawler) -> WriterClient:
@@ -43,7 +41,6 @@ class WriterClient:
         self.crawler = crawler
         self.bound = bound
         self.writer: Writer | None = None  # started on first send
-        self.notes: deque = deque()  # one per message sent, in order
         self.waiters: list = []  # Deferreds fired when the writer has caught up
         self.closing = False  # replies after this cannot start new requests
         self.lost = False
@@ -60,25 +57,20 @@ class WriterClient:
 
     @property
     def outstanding(self) -> int:
-        return len(self.notes)
+        return self.writer.outstanding if self.writer is not None else 0
 
     @property
     def alive(self) -> bool:
         return not self.lost
 
-    def send(self, message, note=None) -> bool:
+    def send(self, message) -> bool:
         """Hand a message over; False when the writer is gone (nothing was stored). A
         type the writer has no function for is refused here, before it is sent."""
         if not known(message):
             raise UnknownMessage(f"the writer has no function for {type(message).__name__}")
         if self.lost:
             return False
-        writer = self._writer()
-        self.notes.append(note)
-        if not writer.send(message):
-            self.notes.pop()
-            return False
-        return True
+        return self._writer().send(message)
 
     def ready(self):
         """None when the writer is less than `bound` messages behind, else a Deferred
@@ -112,8 +104,7 @@ class WriterClient:
 
     def _replied(self, reply) -> None:
         """On the reactor thread: one reply, in the order sent."""
-        note = self.notes.popleft() if self.notes else None
-        self.crawler.signals.send_catch_log(reply_received, reply=reply, note=note)
+        self.crawler.signals.send_catch_log(reply_received, reply=reply)
         if self.outstanding <= self.bound // 2:
             self._release()
 
@@ -126,7 +117,6 @@ class WriterClient:
         """The writer died (killed, disk full...): stop at once rather than download
         pages that could not be stored; the frontier keeps what is left for --resume."""
         self.lost = True
-        self.notes.clear()
         self.crawler.stats.set_value("writer/lost", 1)
         self._release()  # after the stat: what resumes may read it
         engine = self.crawler.engine

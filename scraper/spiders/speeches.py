@@ -97,7 +97,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         """A page outcome decided here (not an item: no body): counted on its reply."""
         self.client.send(message)
 
-    def on_reply(self, reply, note=None):
+    def on_reply(self, reply):
         """The writer's reply to any message of this crawl, in the order sent."""
         if reply.kind in self.page_kinds:
             count_page(self.crawler.stats, reply)
