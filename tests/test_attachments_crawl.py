@@ -148,7 +148,8 @@ def test_export_and_release_carry_the_attachments(crawled, tmp_path):
     assert {t["id"]: text_of(t) for t in truth} == {k: v["text"] for k, v in exported.items()}
     manifest = json.loads((tmp_path / "e" / "manifest.json").read_text())
     assert [f["name"] for f in manifest["files"]] == [
-        "speeches.jsonl", "speech_versions.jsonl", "speech_status.jsonl", "attachments.jsonl"]
+        "speeches.jsonl", "speech_versions.jsonl", "speech_status.jsonl", "attachments.jsonl",
+        "people.jsonl", "speech_speakers.jsonl"]
     assert "attachments" in proc.stdout
 
     out = tmp_path / "r"

@@ -19,9 +19,11 @@ STALLED_WRITER = textwrap.dedent("""
     from scraper.crawl.writer import Writer
 
     db, crawl_id = sys.argv[1], int(sys.argv[2])
-    writer = Writer(db, crawl_id, "crawl")
+    replies = []
+    writer = Writer(db, crawl_id, "crawl", on_reply=replies.append)
     writer.send(DiscoveryFetched("https://www.justice.gov/robots.txt", 200, "robots.txt"))
     writer.flush()  # the writer process is up and has answered once
+    replies.clear()
     os.kill(writer.process.pid, signal.SIGSTOP)  # a writer that does not read
 
     def stuck(*_):  # a send blocked: end both, so the test fails rather than hangs
@@ -30,11 +32,10 @@ STALLED_WRITER = textwrap.dedent("""
 
     signal.signal(signal.SIGALRM, stuck)
     signal.alarm(10)
-    replies = []
     body = b"<html><body><p>" + b"x" * 2_000_000 + b"</p></body></html>"  # > any socket buffer
     for i in range(4):
         url = f"https://www.justice.gov/opa/speech/page-{i}"
-        writer.send(PageFetched(url, 200, {"content-type": "text/html"}, body), replies.append)
+        writer.send(PageFetched(url, 200, {"content-type": "text/html"}, body))
     queued = len(replies)  # nothing can have been answered yet
     signal.alarm(0)
     os.kill(writer.process.pid, signal.SIGCONT)

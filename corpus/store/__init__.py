@@ -37,7 +37,8 @@ from corpus.store.extraction import Extraction
 from corpus.store.fetches import FetchLog
 from corpus.store.files import Files
 from corpus.store.frontier import Frontier
-from corpus.store.pages import PageResult, Pages
+from corpus.store.messages import Reply
+from corpus.store.pages import Pages
 from corpus.store.people import People
 from corpus.store.port import CrawlPort
 from corpus.store.raw import RawPages
@@ -45,7 +46,7 @@ from corpus.store.reads import Reads
 from corpus.store.reextract import Reextract
 from corpus.store.versions import Versions
 
-__all__ = ["Corpus", "PageResult"]
+__all__ = ["Corpus", "Reply"]
 
 
 def _part(attribute: str, function: Callable):

@@ -25,7 +25,7 @@ from corpus.record import LIST_FIELDS, RECORD_FIELDS
 from corpus.store.base import Store
 from corpus.store.extraction import TEXT_FROM_ATTACHMENT
 from corpus.store.fetches import FetchLog, fetch_row, norm_headers, to_json, validators
-from corpus.store.pages import PageResult
+from corpus.store.messages import Reply
 from corpus.store.raw import RawPages, decompress
 from corpus.store.versions import Versions
 from corpus.urls import canonical_id, is_justice_host
@@ -84,9 +84,9 @@ class Files:
 
     def record_attachment_fetch(self, speech_id: str, url: str, name: str, status: int | None,
                                 headers, body: bytes | None, crawl_id: int | None, *,
-                                reason: str | None = None) -> PageResult:
-        """One response for an attachment (or its failure): a PageResult whose outcome is
-        `attachment` (reason new / changed / unchanged / not modified) or `failed`."""
+                                reason: str | None = None) -> Reply:
+        """One response for an attachment (or its failure): a Reply whose outcome is
+        `attachment` (its `change`: new / changed / unchanged / not modified) or `failed`."""
         headers = norm_headers(headers)
         body = body or b""
         fetch = fetch_row(crawl_id, url, status, headers, len(body))
@@ -97,7 +97,7 @@ class Files:
             why = f"attachment: {reason or f'HTTP {status}'}"
             with self.store.transaction():
                 self.fetches.add(fetch, Outcome.FAILED, speech_id, self.store.now(), reason=why)
-            return PageResult(Outcome.FAILED, speech_id, reason=why)
+            return Reply(Outcome.FAILED, speech_id, reason=why)
         if status == 304:
             with self.store.transaction():
                 now = self.store.now()
@@ -105,7 +105,7 @@ class Files:
                 if latest:
                     self.store.update("attachments", latest["id"], {"last_seen": now})
                 self.fetches.add(fetch, Outcome.ATTACHMENT, speech_id, now, reason="not modified")
-            return PageResult(Outcome.ATTACHMENT, speech_id, reason="not modified")
+            return Reply(Outcome.ATTACHMENT, speech_id, reason="not modified", change="not modified")
         media_type = _media_type(headers.get("content-type"), body, url, name)
         text = _file_text(body, media_type)  # outside the transaction: it may be slow
         with self.store.transaction():
@@ -122,7 +122,7 @@ class Files:
             why = kind + (f"; the speech's text: version {version}" if version else "")
             self.fetches.add(fetch, Outcome.ATTACHMENT, speech_id, now, reason=why,
                              version=version, warnings=to_json(warnings))
-        return PageResult(Outcome.ATTACHMENT, speech_id, version, why, warnings)
+        return Reply(Outcome.ATTACHMENT, speech_id, version, why, warnings, change=kind)
 
     def record_attachment(self, speech_id: str, url: str, name: str, media_type: str,
                           raw: bytes, text: str, pages: int, *, warnings=(),

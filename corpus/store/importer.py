@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 from corpus.errors import UserError
 from corpus.outcomes import Outcome
-from corpus.store import Corpus, PageResult
+from corpus.store import Corpus
+from corpus.store.messages import Reply
 from corpus.urls import DEFAULT_BASE_URL, absolute_url, is_justice_host
 
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
@@ -98,7 +99,7 @@ def site_canonical_url(body: bytes) -> str | None:
 
 
 def import_pages(corpus: Corpus, files: list[Path], url_map: dict[str, str], crawl_id: int,
-                 on_page: Callable[[Path, PageResult], None] | None = None) -> Counter:
+                 on_page: Callable[[Path, Reply], None] | None = None) -> Counter:
     """Record each page (one transaction each); count outcomes. `no_url` and `unreadable`
     are pages that could not be recorded at all."""
     counts: Counter = Counter()
@@ -106,11 +107,11 @@ def import_pages(corpus: Corpus, files: list[Path], url_map: dict[str, str], cra
         try:
             body = path.read_bytes()
         except OSError as exc:
-            result = PageResult(Outcome.UNREADABLE, reason=exc.strerror or str(exc))
+            result = Reply(Outcome.UNREADABLE, reason=exc.strerror or str(exc))
         else:
             url = page_url(body, path, url_map)
             if url is None:
-                result = PageResult(Outcome.NO_URL, reason="no canonical link on justice.gov"
+                result = Reply(Outcome.NO_URL, reason="no canonical link on justice.gov"
                                     " and not in --url-map")
             else:
                 result = corpus.record(url, 200, {}, body, crawl_id)

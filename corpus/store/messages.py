@@ -2,13 +2,18 @@
 
 The spider, its middlewares and the pipeline never write the corpus: they send these
 messages to one writer (scraper/crawl/writer.py runs it in a process of its own), which
-applies them in the order they were sent, each in its own transaction, and answers
-with a `Reply`. They are plain, picklable dataclasses, so a shared queue (Redis, later)
-can carry them between fetching machines and the one writer.
+applies them in the order they were sent, each in its own transaction, and answers each
+with exactly one `Reply`. They are plain, picklable dataclasses, so a shared queue (Redis,
+later) can carry them between fetching machines and the one writer.
+
+A message type is applied by the function registered for it on `_apply` (one table,
+`functools.singledispatch`); a type with none is refused loudly: `UnknownMessage` here,
+and by the crawl's client before it is sent (`known`).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from corpus.outcomes import READ_OUTCOMES, Outcome
@@ -24,7 +29,7 @@ class PageFetched:
     headers: dict[str, str]
     body: bytes
     request_url: str | None = None  # the URL first requested, when a redirect moved it
-    witnesses: list[dict] = field(default_factory=list)  # what discovery said (docs/design.md#d11-witnesses)
+    witnesses: list[dict] = field(default_factory=list)  # what discovery said
     attachments: list = field(default_factory=list)  # the API record's `attachment` field
 
 
@@ -82,94 +87,6 @@ class AttachmentFetched:
     reason: str | None = None
 
 
-Message = (PageFetched | PageFailed | PageForbidden | DiscoveryFetched | FrontierAdd | UuidFound
-           | AttachmentFetched)
-
-
-@dataclass
-class Reply:
-    kind: str  # the message's class name
-    url: str = ""
-    outcome: str = ""
-    reason: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    witness: dict = field(default_factory=dict)  # field -> (agree|disagree|filled, source)
-    count: int = 0  # FrontierAdd: how many were new
-    attachments: list[dict] = field(default_factory=list)  # PageFetched: files to fetch
-
-
-def apply(corpus, message: Message, crawl_id: int, mode: str) -> Reply:
-    """Apply one message to the corpus (in the writer); a backfill ticks its frontier."""
-    kind = type(message).__name__
-    if isinstance(message, (ArchiveFetched, CaptureFetched)):
-        return _apply_archive(corpus, message, crawl_id)
-    if isinstance(message, FrontierAdd):
-        return Reply(kind, count=corpus.frontier_add(crawl_id, message.items))
-    if isinstance(message, UuidFound):
-        return Reply(kind, url=message.url, warnings=keep_uuid(corpus, message.url, message.uuid))
-    if isinstance(message, DiscoveryFetched):
-        corpus.record_discovery(message.url, message.status, crawl_id, headers=message.headers,
-                                body_len=message.body_len, reason=message.reason)
-        return Reply(kind, url=message.url, outcome=Outcome.DISCOVERY, reason=message.reason)
-    if isinstance(message, AttachmentFetched):
-        return _attachment(corpus, message, crawl_id)
-    if mode != "backfill":
-        return _page(corpus, message, crawl_id)
-    # The page and its frontier tick commit together: a kill between them can neither
-    # lose the page nor leave it to be fetched again.
-    with corpus.transaction():
-        reply = _page(corpus, message, crawl_id)
-        corpus.frontier_done(crawl_id, reply.url, reply.outcome)
-    return reply
-
-
-# Uuids a source gave for speeches not stored yet (the API may list a speech before its
-# page is written), kept by this writer process until the page is: else they were lost.
-UUIDS_WAITING: dict[str, str] = {}
-
-
-def keep_uuid(corpus, url: str, uuid: str) -> list[str]:
-    """Set a speech's uuid now, or when its page is stored; a warning when another live
-    speech already has it (two URLs announcing one speech)."""
-    if not corpus.set_uuid(url, uuid):
-        UUIDS_WAITING[canonical_id(url)] = uuid
-        return []
-    other = corpus.uuid_shared(url, uuid)
-    return [f"uuid-shared: {canonical_id(url)} has the uuid {uuid} of {other}"] if other else []
-
-
-def _stored_uuid(corpus, message: PageFetched, speech_id: str | None) -> list[str]:
-    """The uuid of a page just stored: one waiting for it, or its source's witness."""
-    given = [w.get("uuid") for w in message.witnesses or [] if w.get("uuid")]
-    uuid = UUIDS_WAITING.pop(speech_id, None) or (given[0] if given else None)
-    return keep_uuid(corpus, speech_id, uuid) if speech_id and uuid else []
-
-
-def _page(corpus, message: PageFetched | PageFailed | PageForbidden, crawl_id: int) -> Reply:
-    kind = type(message).__name__
-    url = message.request_url or message.url if isinstance(message, PageFetched) else message.url
-    if isinstance(message, PageFetched):
-        result = corpus.record(message.url, message.status, message.headers, message.body,
-                               crawl_id, request_url=message.request_url,
-                               witnesses=message.witnesses, attachments=message.attachments)
-        warnings = list(result.warnings or [])
-        if result.outcome in READ_OUTCOMES:
-            warnings += _stored_uuid(corpus, message, result.speech_id)
-        reply = Reply(kind, url, result.outcome, result.reason, warnings,
-                      dict(result.witness or {}),
-                      attachments=[{**a, "speech_id": result.speech_id}
-                                   for a in result.attachments or []])
-    elif isinstance(message, PageForbidden):
-        outcome = corpus.record_failure(message.url, crawl_id, "robots.txt disallows it",
-                                        outcome=Outcome.FORBIDDEN)
-        reply = Reply(kind, url, outcome, "robots.txt disallows it")
-    else:
-        outcome = corpus.record_failure(message.url, crawl_id, message.reason,
-                                        status=message.status)
-        reply = Reply(kind, url, outcome, message.reason)
-    return reply
-
-
 # ---- the Internet Archive (backfill --source wayback; docs/design.md#d14-captures) ----
 
 @dataclass
@@ -203,21 +120,157 @@ class CaptureFetched:
     reason: str | None = None
 
 
-def _apply_archive(corpus, message, crawl_id: int) -> Reply:
-    from corpus.store.capture_writes import apply_archive_fetch, apply_capture
+@dataclass
+class Reply:
+    """The writer's answer to one message; the store's page and attachment writes return
+    it too (the importer counts its outcomes)."""
 
-    kind = type(message).__name__
-    if isinstance(message, ArchiveFetched):
-        outcome, reason = apply_archive_fetch(corpus, message, crawl_id)
-        return Reply(kind, message.url, outcome, reason)
-    outcome, reason, warnings = apply_capture(corpus, message, crawl_id)
-    return Reply(kind, message.archive_url, outcome, reason, warnings)
+    outcome: str = ""
+    speech_id: str | None = None
+    version: int | None = None
+    reason: str | None = None
+    warnings: list[str] = field(default_factory=list)  # extraction's, "kind: detail"
+    witness: dict = field(default_factory=dict)  # field -> (agree|disagree|filled, source)
+    attachments: list[dict] = field(default_factory=list)  # a page's files to fetch next
+    url: str = ""  # what the message was about
+    kind: str = ""  # the message's class name
+    count: int = 0  # FrontierAdd: how many were new
+    change: str | None = None  # an attachment: new, changed, unchanged or not modified
 
 
-def _attachment(corpus, message: AttachmentFetched, crawl_id: int) -> Reply:
+class UnknownMessage(TypeError):
+    """A message type the writer has no function for."""
+
+
+def known(message) -> bool:
+    return _apply.dispatch(type(message)) is not _apply.dispatch(object)
+
+
+def answer(corpus, message, crawl_id: int, mode: str) -> Reply:
+    """The writer's one reply to a message, even when applying it failed: one bad
+    message must not stop the others."""
+    try:
+        return apply(corpus, message, crawl_id, mode)
+    except Exception as exc:  # noqa: BLE001 - said in the reply, counted by the crawl
+        import sqlite3
+
+        where = "database error" if isinstance(exc, sqlite3.Error) else "store error"
+        url = getattr(message, "request_url", None) or getattr(message, "url", "")
+        return Reply(Outcome.FAILED, reason=f"{where}: {type(exc).__name__}: {exc}", url=url,
+                     kind=type(message).__name__)
+
+
+def apply(corpus, message, crawl_id: int, mode: str) -> Reply:
+    """Apply one message to the corpus (in the writer)."""
+    reply = _apply(message, corpus, crawl_id, mode)
+    reply.kind = type(message).__name__
+    return reply
+
+
+@functools.singledispatch
+def _apply(message, corpus, crawl_id: int, mode: str) -> Reply:
+    raise UnknownMessage(f"the writer has no function for {type(message).__name__}")
+
+
+@_apply.register
+def _(message: FrontierAdd, corpus, crawl_id: int, mode: str) -> Reply:
+    return Reply(count=corpus.frontier_add(crawl_id, message.items))
+
+
+@_apply.register
+def _(message: UuidFound, corpus, crawl_id: int, mode: str) -> Reply:
+    return Reply(url=message.url, warnings=keep_uuid(corpus, message.url, message.uuid))
+
+
+# Uuids a source gave for speeches not stored yet (the API may list a speech before its
+# page is written), kept by this writer process until the page is: else they were lost.
+UUIDS_WAITING: dict[str, str] = {}
+
+
+def keep_uuid(corpus, url: str, uuid: str) -> list[str]:
+    """Set a speech's uuid now, or when its page is stored; a warning when another live
+    speech already has it (two URLs announcing one speech)."""
+    if not corpus.set_uuid(url, uuid):
+        UUIDS_WAITING[canonical_id(url)] = uuid
+        return []
+    other = corpus.uuid_shared(url, uuid)
+    return [f"uuid-shared: {canonical_id(url)} has the uuid {uuid} of {other}"] if other else []
+
+
+def _stored_uuid(corpus, message: PageFetched, speech_id: str | None) -> list[str]:
+    """The uuid of a page just stored: one waiting for it, or its source's witness."""
+    given = [w.get("uuid") for w in message.witnesses or [] if w.get("uuid")]
+    uuid = UUIDS_WAITING.pop(speech_id, None) or (given[0] if given else None)
+    return keep_uuid(corpus, speech_id, uuid) if speech_id and uuid else []
+
+
+@_apply.register
+def _(message: DiscoveryFetched, corpus, crawl_id: int, mode: str) -> Reply:
+    corpus.record_discovery(message.url, message.status, crawl_id, headers=message.headers,
+                            body_len=message.body_len, reason=message.reason)
+    return Reply(Outcome.DISCOVERY, reason=message.reason, url=message.url)
+
+
+@_apply.register
+def _(message: AttachmentFetched, corpus, crawl_id: int, mode: str) -> Reply:
     """An attachment never ticks the frontier: its speech's item was done already."""
-    result = corpus.record_attachment_fetch(
+    reply = corpus.record_attachment_fetch(
         message.speech_id, message.url, message.name, message.status, message.headers,
         message.body, crawl_id, reason=message.reason)
-    return Reply(type(message).__name__, message.url, result.outcome, result.reason,
-                 list(result.warnings or []))
+    reply.url = message.url
+    return reply
+
+
+@_apply.register
+def _(message: PageFetched, corpus, crawl_id: int, mode: str) -> Reply:
+    def record():
+        reply = corpus.record(message.url, message.status, message.headers, message.body,
+                              crawl_id, request_url=message.request_url,
+                              witnesses=message.witnesses, attachments=message.attachments)
+        reply.url = message.request_url or message.url
+        reply.attachments = [{**a, "speech_id": reply.speech_id} for a in reply.attachments or []]
+        if reply.outcome in READ_OUTCOMES:
+            reply.warnings = list(reply.warnings or []) + _stored_uuid(corpus, message,
+                                                                       reply.speech_id)
+        return reply
+    return _page(corpus, crawl_id, mode, record)
+
+
+@_apply.register
+def _(message: PageForbidden, corpus, crawl_id: int, mode: str) -> Reply:
+    why = "robots.txt disallows it"
+    return _page(corpus, crawl_id, mode, lambda: Reply(
+        corpus.record_failure(message.url, crawl_id, why, outcome=Outcome.FORBIDDEN),
+        reason=why, url=message.url))
+
+
+@_apply.register
+def _(message: PageFailed, corpus, crawl_id: int, mode: str) -> Reply:
+    return _page(corpus, crawl_id, mode, lambda: Reply(
+        corpus.record_failure(message.url, crawl_id, message.reason, status=message.status),
+        reason=message.reason, url=message.url))
+
+
+def _page(corpus, crawl_id: int, mode: str, record) -> Reply:
+    """A speech page's outcome; a backfill ticks its frontier item in the same
+    transaction: a kill between them can neither lose the page nor leave it to be
+    fetched again."""
+    if mode != "backfill":
+        return record()
+    with corpus.transaction():
+        reply = record()
+        corpus.frontier_done(crawl_id, reply.url, reply.outcome)
+    return reply
+
+
+@_apply.register
+def _(message: ArchiveFetched, corpus, crawl_id: int, mode: str) -> Reply:
+    outcome, reason = corpus.apply_archive_fetch(message, crawl_id)
+    return Reply(outcome, message.speech_id, reason=reason, url=message.url)
+
+
+@_apply.register
+def _(message: CaptureFetched, corpus, crawl_id: int, mode: str) -> Reply:
+    outcome, reason, warnings = corpus.apply_capture(message, crawl_id)
+    return Reply(outcome, message.speech_id, reason=reason, warnings=warnings,
+                 url=message.archive_url)

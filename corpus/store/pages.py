@@ -5,7 +5,6 @@ transaction so a slow page never holds the write lock."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from corpus.errors import ExtractError, NotASpeech
@@ -17,22 +16,13 @@ from corpus.store.extraction import Extraction
 from corpus.extract.decode import header_charset
 from corpus.store.fetches import FetchLog, fetch_row, norm_headers, to_json
 from corpus.store.raw import RawPages, compress
+from corpus.store.messages import Reply
 from corpus.store.versions import Versions
 from corpus.urls import canonical_id
 
 if TYPE_CHECKING:
     from corpus.store.files import Files
 
-
-@dataclass
-class PageResult:
-    outcome: str
-    speech_id: str | None = None
-    version: int | None = None
-    reason: str | None = None
-    warnings: list[str] = field(default_factory=list)  # extraction's, "kind: detail"
-    witness: dict = field(default_factory=dict)  # field -> (agree|disagree|filled, source)
-    attachments: list[dict] = field(default_factory=list)  # files to fetch: url, name, media_type
 
 
 class Pages:
@@ -53,7 +43,7 @@ class Pages:
     def record(self, url: str, status: int, headers: dict[str, str] | None, body: bytes | None,
                crawl_id: int | None, *, request_url: str | None = None,
                encoding: str | None = None, witnesses: list[dict] | None = None,
-               attachments=None) -> PageResult:
+               attachments=None) -> Reply:
         """Record one response: its outcome (corpus.outcomes), with the speech id, version,
         reason, warnings and witness agreement. One transaction (two for a moved speech).
         A speech page read (new, changed, unchanged) also gives the files it links and its
@@ -74,7 +64,7 @@ class Pages:
             with self.store.transaction():
                 self.fetches.add(fetch, Outcome.FAILED, target, self.store.now(),
                                  reason=f"HTTP {status}")
-            return PageResult(Outcome.FAILED, target, reason=f"HTTP {status}")
+            return Reply(Outcome.FAILED, target, reason=f"HTTP {status}")
         result = self._record_body(url, sid, target, body, fetch, crawl_id,
                                    encoding or header_charset(headers), witnesses)
         if target != sid and result.outcome in READ_OUTCOMES:
@@ -107,7 +97,7 @@ class Pages:
                 row = self.versions.speech(sid)
                 self.fetches.add(fetch, Outcome.FAILED, sid, now, reason=reason,
                                  version=row["version"] if row else None)
-            return PageResult(Outcome.FAILED, sid, row["version"] if row else None, reason)
+            return Reply(Outcome.FAILED, sid, row["version"] if row else None, reason)
         speech, _, verdicts = reconcile(speech, witnesses or [])
         source = (witnesses or [{}])[0].get("source") or "witness"
         agreement = {name: (verdict, source) for name, verdict in verdicts.items()}
@@ -119,9 +109,9 @@ class Pages:
             warnings = list(speech.warnings or [])
             self.fetches.add(fetch, outcome, sid, now, reason=reason, version=version,
                              warnings=to_json(warnings))
-        return PageResult(outcome, sid, version, reason, warnings, agreement)
+        return Reply(outcome, sid, version, reason, warnings, agreement)
 
-    def _not_a_speech(self, sid, target, body, fetch, why) -> PageResult:
+    def _not_a_speech(self, sid, target, body, fetch, why) -> Reply:
         """A page that is not a speech: a soft 404 or a redirect away marks the speech
         requested gone (as a 404 does); anything else is skipped."""
         now = self.store.now()
@@ -132,9 +122,9 @@ class Pages:
             return self._gone(target, now, fetch,
                               f"soft 404: redirected to a page that is not a speech ({why})")
         self.fetches.add(fetch, Outcome.SKIPPED, sid, now, reason=why)
-        return PageResult(Outcome.SKIPPED, sid, reason=why)
+        return Reply(Outcome.SKIPPED, sid, reason=why)
 
-    def _moved(self, old: str, new: str, fetch: dict) -> PageResult:
+    def _moved(self, old: str, new: str, fetch: dict) -> Reply:
         """A speech URL redirected to another speech on the site (a renamed slug): the old
         id is `moved`, pointing at the new one; never a second live copy."""
         reason = f"redirected to {new}"
@@ -146,7 +136,7 @@ class Pages:
                     "status": "moved", "moved_to": new, "gone_since": row["gone_since"] or now})
             self.fetches.add(fetch, Outcome.MOVED, old, now, reason=reason,
                              version=row["version"] if row else None)
-        return PageResult(Outcome.MOVED, old, row["version"] if row else None, reason)
+        return Reply(Outcome.MOVED, old, row["version"] if row else None, reason)
 
     def record_failure(self, url: str, crawl_id: int, reason: str,
                        status: int | None = None, outcome: str = Outcome.FAILED) -> str:
@@ -173,23 +163,23 @@ class Pages:
             fetch = {"crawl_id": crawl_id, "url": url, "status": status}
             return self._gone(canonical_id(url), self.store.now(), fetch, reason).outcome
 
-    def _seen_again(self, row: dict, now: str, fetch: dict, url: str) -> PageResult:
+    def _seen_again(self, row: dict, now: str, fetch: dict, url: str) -> Reply:
         reason = self.versions.seen(row, now, url=url)
         self.fetches.add(fetch, Outcome.UNCHANGED, row["id"], now,
                          reason=reason or "same raw page", version=row["version"])
-        return PageResult(Outcome.UNCHANGED, row["id"], row["version"], reason)
+        return Reply(Outcome.UNCHANGED, row["id"], row["version"], reason)
 
-    def _not_modified(self, sid: str, now: str, fetch: dict) -> PageResult:
+    def _not_modified(self, sid: str, now: str, fetch: dict) -> Reply:
         row = self.versions.speech(sid)
         reason = self.versions.seen(row, now) if row else None
         self.fetches.add(fetch, Outcome.NOT_MODIFIED, sid, now, reason=reason,
                          version=row["version"] if row else None)
-        return PageResult(Outcome.NOT_MODIFIED, sid, row["version"] if row else None, reason)
+        return Reply(Outcome.NOT_MODIFIED, sid, row["version"] if row else None, reason)
 
-    def _gone(self, sid: str, now: str, fetch: dict, reason: str) -> PageResult:
+    def _gone(self, sid: str, now: str, fetch: dict, reason: str) -> Reply:
         row = self.versions.speech(sid)
         if row and row["status"] == "live":
             self.store.update("speeches", row["n"], {"status": "gone", "gone_since": now})
         self.fetches.add(fetch, Outcome.GONE, sid, now, reason=reason,
                          version=row["version"] if row else None)
-        return PageResult(Outcome.GONE, sid, row["version"] if row else None, reason)
+        return Reply(Outcome.GONE, sid, row["version"] if row else None, reason)

@@ -1,5 +1,6 @@
-"""Run `backfill --source wayback`: the archive's robots.txt, Scrapy with the wayback
-spider at the archive's own pace, health and summary (called by scraper/crawl/run.py).
+"""`backfill --source wayback` as a kind of run (`ArchiveRun`) of the one runtime
+(scraper/crawl/runtime.py): the archive's robots.txt and pace, the wayback spider, its
+health and summary rows.
 
 Politeness toward the archive is its own: `--wayback-delay` (default 2 s) between two
 requests, one request at a time, 429/503 Retry-After honoured (PoliteRetryMiddleware),
@@ -11,55 +12,64 @@ off as for a mirror. If it forbids the CDX API or raw playback, the run stops at
 
 from __future__ import annotations
 
-import logging
 import time
 
 from corpus.errors import CrawlUnhealthy
 from scraper.crawl.defaults import user_agent
 from scraper.crawl.health import blocked
 from scraper.crawl.robots import fetch_robots
+from scraper.crawl.runtime import RunKind
 
-logger = logging.getLogger("scraper.crawl.run")
 # Sample paths the run needs: the CDX API and raw playback.
 NEEDED_PATHS = ("/cdx/search/cdx", "/web/20200101000000id_/https://www.justice.gov/")
 
 
-def run_wayback(opts, corpus, crawl_id: int, echo) -> int:
-    from protego import Protego
+class ArchiveRun(RunKind):
+    """`backfill --source wayback` for the one runtime (scraper/crawl/runtime.py)."""
 
-    from scraper.crawl.run import INTERRUPTED, build_settings, conclude
+    def prepare(self, opts, corpus, crawl_id: int):
+        from protego import Protego
 
-    started = time.monotonic()
-    agent = user_agent(opts.contact)
-    base = opts.wayback_url.rstrip("/")
-    robots = _archive_robots(base, agent, opts.max_retry_after)
-    corpus.record_discovery(robots.url, robots.status, crawl_id, headers=robots.headers,
-                            body_len=len(robots.text), reason=f"the archive's {robots.reason}")
-    rules = Protego.parse(robots.text)
-    if not opts.ignore_robots:
-        for path in NEEDED_PATHS:
-            if not rules.can_fetch(base + path, agent):
-                raise CrawlUnhealthy(f"the archive's robots.txt forbids {path.split('id_')[0]}")
-    crawl_delay = None if opts.ignore_robots else rules.crawl_delay(agent)
-    delay = max(opts.wayback_delay, float(crawl_delay or 0))
-    settings = build_settings(opts, robots.text, delay, None)
-    settings.setdict({
-        "JUSTICE_BASE_URL": base,  # redirects stay on the archive's host
-        "JUSTICE_WAYBACK_URL": base,
-        "CONCURRENT_REQUESTS": 1,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
-    }, priority="cmdline")
-    crawler = _run_scrapy(opts, settings, crawl_id)
+        agent = user_agent(opts.contact)
+        base = opts.wayback_url.rstrip("/")
+        robots = _archive_robots(base, agent, opts.max_retry_after)
+        corpus.record_discovery(robots.url, robots.status, crawl_id, headers=robots.headers,
+                                body_len=len(robots.text),
+                                reason=f"the archive's {robots.reason}")
+        rules = Protego.parse(robots.text)
+        if not opts.ignore_robots:
+            for path in NEEDED_PATHS:
+                if not rules.can_fetch(base + path, agent):
+                    raise CrawlUnhealthy(f"the archive's robots.txt forbids {path.split('id_')[0]}")
+        crawl_delay = None if opts.ignore_robots else rules.crawl_delay(agent)
+        delay = max(opts.wayback_delay, float(crawl_delay or 0))
+        return robots, delay, {
+            "JUSTICE_BASE_URL": base,  # redirects stay on the archive's host
+            "JUSTICE_WAYBACK_URL": base,
+            "CONCURRENT_REQUESTS": 1,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+        }
 
-    stats = crawler.stats.get_stats()
-    result = summary(stats, robots.requests, started, delay)
-    if stats.get("finish_reason", "finished") in ("shutdown", "cancelled"):
-        echo(f"interrupted (Ctrl-C) after {result['requests']} requests to the archive;"
-             " continue with: doj-speeches backfill --resume")
-        return INTERRUPTED
-    code, reasons = health(stats, crawler.spider.problems, opts.max_failures)
-    return conclude(corpus, crawl_id, "wayback backfill", result, code, reasons, echo,
-                    format_summary)
+    def spider(self, opts, crawl_id: int):
+        from scraper.archive.spider import WaybackSpider
+
+        return WaybackSpider, {"crawl_id": crawl_id, "resume": opts.resume}
+
+    def label(self, opts) -> str:
+        return "wayback backfill"
+
+    def summary(self, stats, robots_requests, started, delay):
+        return summary(stats, robots_requests, started, delay)
+
+    def interrupted(self, result, opts) -> str:
+        return (f"interrupted (Ctrl-C) after {result['requests']} requests to the archive;"
+                " continue with: doj-speeches backfill --resume")
+
+    def health(self, stats, problems, opts, settings):
+        return health(stats, problems, opts.max_failures)
+
+    def format_summary(self, result) -> str:
+        return format_summary(result)
 
 
 def _archive_robots(base: str, agent: str, cap: float, attempts: int = 3):
@@ -77,23 +87,6 @@ def _archive_robots(base: str, agent: str, cap: float, attempts: int = 3):
         time.sleep(min(cap, wait if wait is not None else 2.0 * 2 ** attempt))
     raise CrawlUnhealthy(f"the archive answers HTTP {robots.status} to {robots.url}"
                          f" after {attempts} attempts: try later")
-
-
-def _run_scrapy(opts, settings, crawl_id: int):
-    from scrapy.crawler import CrawlerProcess
-
-    from scraper.archive.spider import WaybackSpider
-
-    quiet = [] if opts.verbose else ["scrapy", "py.warnings", "protego", "twisted"]
-    if quiet:  # a filter, not a level: CrawlerProcess resets levels before it logs this
-        logging.getLogger("scrapy.utils.log").addFilter(lambda r: r.levelno >= logging.WARNING)
-    process = CrawlerProcess(settings)
-    for name in quiet:
-        logging.getLogger(name).setLevel(logging.WARNING)
-    crawler = process.create_crawler(WaybackSpider)
-    process.crawl(crawler, crawl_id=crawl_id, resume=opts.resume)
-    process.start()
-    return crawler
 
 
 def _count(stats: dict, prefix: str) -> dict[str, int]:

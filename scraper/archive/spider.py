@@ -2,9 +2,11 @@
 (`doj-speeches backfill --source wayback`, docs/design.md#d14-captures).
 
 It reads the corpus through a read-only connection and writes nothing: every answer is
-a message to the writer (corpus/store/messages.py ArchiveFetched, CaptureFetched,
-FrontierAdd). Work lives in the corpus frontier (docs/design.md#d3-resume), so a run killed in any
-way continues with --resume. Frontier items, by `meta["kind"]`:
+a message to the writer (corpus/store/messages.py): ArchiveFetched and CaptureFetched are
+items (through the pipeline, under the crawl's one bound), FrontierAdd goes straight to
+the crawl's writer client; replies come back as its signal (`on_reply`). Work lives in
+the corpus frontier (docs/design.md#d3-resume), so a run killed in any way continues with --resume. Frontier items,
+by `meta["kind"]`:
   cdx          a speech's CDX lookups (one query per alias the archive keeps apart)
                -> its distinct captures, as `capture` items
   capture      one capture, fetched raw (`id_`) -> extracted and judged by the writer
@@ -30,6 +32,8 @@ from scrapy.exceptions import DontCloseSpider
 from corpus.store.messages import ArchiveFetched, CaptureFetched, FrontierAdd
 from corpus.urls import canonical_id
 from scraper.crawl import failures
+from scraper.crawl.client import client_of, reply_received
+from scraper.crawl.health import count_warnings
 from scraper.spiders import response_headers
 from scraper.crawl.store import corpus_of
 from scraper.archive.cdx import (DEFAULT_WAYBACK_URL, LISTING_TARGETS, MAX_ROWS, cdx_queries,
@@ -37,12 +41,10 @@ from scraper.archive.cdx import (DEFAULT_WAYBACK_URL, LISTING_TARGETS, MAX_ROWS,
                              listing_target, parse_cdx, parse_listing_capture,
                              parse_playback_url, plan_fetches, playback_url, speech_item,
                              timestamp_to_iso, unknown_ids)
-from scraper.crawl.writer import writer_of
 
 logger = logging.getLogger(__name__)
 
 BATCH = 500  # frontier items read at a time
-MAX_OUTSTANDING = 32  # messages (with bodies) the writer may be behind before we wait
 # Statuses that reach the callbacks (after PoliteRetryMiddleware's retries) to be recorded.
 STATUSES = [403, 404, 410, 429, 500, 502, 503, 504]
 
@@ -85,6 +87,7 @@ class WaybackSpider(scrapy.Spider):
                           or DEFAULT_WAYBACK_URL).rstrip("/")
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
+        crawler.signals.connect(spider.on_reply, signal=reply_received)
         return spider
 
     def on_closed(self, spider=None, reason=None):
@@ -93,29 +96,28 @@ class WaybackSpider(scrapy.Spider):
     # ---- the writer ----
 
     @property
-    def writer(self):
-        return writer_of(self.crawler)
+    def client(self):
+        return client_of(self.crawler)
 
-    def send(self, message, on_reply=None) -> None:
-        self.writer.send(message, on_reply)
-        if self.writer.outstanding >= MAX_OUTSTANDING:
-            self.writer.flush()  # bodies in the pipe stay bounded; we fetch one at a time anyway
-
-    def counted(self, what: str):
+    def on_reply(self, reply):
+        """The writer's reply to any message of this run: counted by what it was about
+        (a capture, a speech's CDX lookup, a listing's lookup or capture)."""
         stats = self.crawler.stats
-
-        def on_reply(reply):
-            stats.inc_value(f"wayback/{what}/{reply.outcome}")
-            for warning in reply.warnings:
-                stats.inc_value(f"warnings/{warning.split(':', 1)[0]}")
-            if reply.outcome == "failed":
-                logger.warning("failed: %s (%s)", reply.url, reply.reason)
-        return on_reply
+        if reply.kind == "FrontierAdd":
+            stats.inc_value("frontier/total", reply.count)
+            return
+        if reply.kind == "CaptureFetched":
+            what = "capture"
+        else:
+            what = "cdx" if reply.speech_id else "listing"
+        stats.inc_value(f"wayback/{what}/{reply.outcome}")
+        count_warnings(stats, reply)
+        if reply.outcome == "failed":
+            logger.warning("failed: %s (%s)", reply.url, reply.reason)
 
     def add(self, items: list[tuple[str, dict]]) -> None:
         if items:
-            self.send(FrontierAdd(items),
-                      lambda reply: self.crawler.stats.inc_value("frontier/total", reply.count))
+            self.client.send(FrontierAdd(items))
 
     # ---- start, batches, idle ----
 
@@ -139,13 +141,13 @@ class WaybackSpider(scrapy.Spider):
                       for sid in crawled]
             self.crawler.stats.set_value("wayback/speeches", len(crawled))
             self.add(items)
-            self.writer.flush()  # the frontier rows must be readable before the batch
+            self.client.flush()  # the frontier rows must be readable before the batch
         yield from self.next_batch()
 
     def on_idle(self, spider=None):
-        if not self.writer.alive:
+        if not self.client.alive:
             return
-        self.writer.flush()
+        self.client.flush()
         if self.schedule(self.next_batch()):
             raise DontCloseSpider
 
@@ -211,13 +213,11 @@ class WaybackSpider(scrapy.Spider):
         kind = meta["kind"]
         self.crawler.stats.inc_value(f"wayback/failed/{kind}")
         if kind == "capture":
-            self.send(self.capture_message(key, meta, url, status or 0, {}, b"", reason=why),
-                      self.counted("capture"))
+            yield self.capture_message(key, meta, url, status or 0, {}, b"", reason=why)
             yield from self.chain_next(meta["speech_id"])
             return
-        self.send(ArchiveFetched(url, status or 0, why, frontier=key,
-                                 speech_id=meta.get("speech_id"), failed=True),
-                  self.counted(kind))
+        yield ArchiveFetched(url, status or 0, why, frontier=key,
+                             speech_id=meta.get("speech_id"), failed=True)
         if kind != "cdx":  # a listing not read: removed speeches may go unfound
             self.problems.append(f"{url}: {why}")
 
@@ -253,15 +253,14 @@ class WaybackSpider(scrapy.Spider):
         if meta.get("archive_only") and not planned:
             why += "; named by a captured listing but never captured itself: not recorded"
             self.crawler.stats.inc_value("wayback/removed_uncaptured")
-        self.send(ArchiveFetched(response.url, 200, "; ".join([why, *warnings]), frontier=key,
-                                 speech_id=sid, body_len=len(response.body)), self.counted("cdx"))
+        yield ArchiveFetched(response.url, 200, "; ".join([why, *warnings]), frontier=key,
+                             speech_id=sid, body_len=len(response.body))
 
     @item_guard
     def parse_capture(self, response):
         key, meta = response.meta["item"]
-        self.send(self.capture_message(key, meta, response.url, response.status,
-                                       response_headers(response), response.body),
-                  self.counted("capture"))
+        yield self.capture_message(key, meta, response.url, response.status,
+                                   response_headers(response), response.body)
         yield from self.chain_next(meta["speech_id"])
 
     def capture_message(self, key, meta, url, status, headers, body, reason=None):
@@ -294,8 +293,8 @@ class WaybackSpider(scrapy.Spider):
                    {"kind": "listing", "timestamp": c.timestamp, "original": c.original})
                   for c in fresh])
         why = f"cdx of {meta['target']}: {len(captures)} captures, {len(fresh)} to read"
-        self.send(ArchiveFetched(response.url, 200, "; ".join([why, *warnings]), frontier=key,
-                                 body_len=len(response.body)), self.counted("listing-cdx"))
+        yield ArchiveFetched(response.url, 200, "; ".join([why, *warnings]), frontier=key,
+                             body_len=len(response.body))
 
     @item_guard
     def parse_listing(self, response):
@@ -323,6 +322,6 @@ class WaybackSpider(scrapy.Spider):
                               {"kind": "listing-cdx", "target": target}))
         self.add(items)
         self.crawler.stats.inc_value("wayback/removed_found", len(unknown))
-        self.send(ArchiveFetched(response.url, 200, f"captured listing: {len(entries)} entries,"
-                                 f" {len(unknown)} unknown to the corpus", frontier=key,
-                                 body_len=len(response.body)), self.counted("listing"))
+        yield ArchiveFetched(response.url, 200, f"captured listing: {len(entries)} entries,"
+                             f" {len(unknown)} unknown to the corpus", frontier=key,
+                             body_len=len(response.body))

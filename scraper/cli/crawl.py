@@ -75,7 +75,6 @@ def crawl_options(func):
 
 
 def _run(mode: str, **kwargs) -> None:
-    from scraper.archive.run import run_wayback
     from scraper.crawl.run import CrawlOptions, run
 
     quiet = kwargs.pop("quiet")
@@ -89,7 +88,7 @@ def _run(mode: str, **kwargs) -> None:
     # Errors are raised (one line on stderr and the exit code): quiet keeps them.
     echo = _Quiet() if quiet else click.echo
     try:
-        code = run(opts, echo=echo, archive=run_wayback)
+        code = run(opts, echo=echo)
     finally:
         if feed:  # refreshed after every run, healthy or not: it shows what was recorded
             _write_feed(opts.db_path, feed)

@@ -7,13 +7,49 @@ witness disagrees too often (the site's markup may have changed).
 
 from __future__ import annotations
 
+import logging
 import time
 
 from corpus.extract.witness import ALARM_SHARE, alarms
 from corpus.outcomes import SPEECH_OUTCOMES, Outcome
 from scraper.crawl.failures import BLOCK_STATUSES
 
+logger = logging.getLogger(__name__)
 BLOCK_SHARE = 0.9  # this share of responses with a "no" status means the site blocks us
+
+
+def count_page(stats, reply) -> None:
+    """Crawl statistics of one speech page's reply: outcome, warnings by kind, witness
+    agreement; what `health` and `summary` read."""
+    count_warnings(stats, reply)
+    for name, (verdict, source) in reply.witness.items():
+        stats.inc_value(f"witness/{name}/{verdict}")
+        stats.inc_value(f"witness_source/{name}/{verdict}/{source}")
+    stats.inc_value(f"outcome/{reply.outcome}")
+    if reply.outcome == Outcome.FAILED:
+        stats.inc_value(f"failed/{reason_kind(reply.reason)}")
+        logger.warning("failed: %s (%s)", reply.url, reply.reason)
+    elif reply.outcome == Outcome.GONE:
+        logger.info("gone: %s", reply.url)
+
+
+def count_warnings(stats, reply) -> None:
+    for warning in reply.warnings:
+        stats.inc_value(f"warnings/{warning.split(':', 1)[0]}")
+
+
+def reason_kind(reason: str | None) -> str:
+    """'HTTP 403 after 0 retries' -> 'HTTP 403'; 'redirect loop via ...' -> 'redirect loop'."""
+    reason = reason or "unknown"
+    if reason.startswith("HTTP "):
+        return " ".join(reason.split()[:2])
+    if reason.startswith("database error"):  # "database error: database or disk is full"
+        return reason.split(": ")[0] + ": " + reason.split(": ")[-1][:60]
+    for kind in ("redirect loop", "redirect off-site", "too large", "URL too long", "timeout",
+                 "network error", "callback error", "store error"):
+        if reason.startswith(kind):
+            return kind
+    return reason.split(":", 1)[0][:40]
 
 
 def blocked(stats: dict) -> str | None:

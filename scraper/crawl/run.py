@@ -1,4 +1,6 @@
-"""Run one crawl or backfill in this process: lock, robots.txt, Scrapy, health, summary.
+"""Run one crawl or backfill in this process: the lock, the `crawls` row (or the one
+resumed), then the one runtime (scraper/crawl/runtime.py) with the site's kind of run
+(`SiteRun`, here) or the archive's (scraper/archive/run.py, `--source wayback`).
 
 One crawl per process (Twisted's reactor cannot restart), so tests run the CLI in a
 subprocess. Exit codes follow docs/design.md#d1-exit-codes; every run, even one that stopped
@@ -9,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import time
 from dataclasses import dataclass, field, fields
 
 from corpus.errors import CorpusError, CrawlUnhealthy, UserError
@@ -17,11 +18,11 @@ from scraper.crawl import defaults
 from scraper.crawl.defaults import SOURCES, user_agent
 from scraper.crawl.health import format_summary, health, summary
 from scraper.crawl.robots import check_speech_paths, fetch_robots
+from scraper.crawl.runtime import INTERRUPTED, RunKind, build_settings, execute, finish
 
 logger = logging.getLogger("scraper.crawl.run")
 
-__all__ = ["CrawlOptions", "run", "user_agent", "SOURCES"]
-INTERRUPTED = 130  # the shell's code for a run stopped by Ctrl-C
+__all__ = ["CrawlOptions", "run", "user_agent", "SOURCES", "build_settings", "INTERRUPTED"]
 
 
 @dataclass
@@ -55,49 +56,8 @@ class CrawlOptions:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in self.LOCAL}
 
 
-def build_settings(opts: CrawlOptions, robots_txt: str, delay: float, since_moment):
-    import os
-
-    from scrapy.settings import Settings
-
-    settings = Settings()
-    settings.setmodule("scraper.crawl.settings", priority="project")
-    # Bounds may be lowered from the environment (tests, a small machine).
-    for name in ("JUSTICE_MAX_PAGE_BYTES", "JUSTICE_MAX_SITEMAP_BYTES",
-                 "JUSTICE_MAX_SITEMAP_URLS", "JUSTICE_WITNESS_ALARM"):
-        if os.environ.get(name):
-            settings.set(name, float(os.environ[name]) if "ALARM" in name
-                         else int(os.environ[name]), priority="cmdline")
-    settings.setdict({
-        "JUSTICE_BASE_URL": opts.base_url,
-        "JUSTICE_DELAY": opts.delay,
-        "JUSTICE_CONTACT": opts.contact,
-        "JUSTICE_COMPONENT_LISTINGS": opts.component_listings,
-        "JUSTICE_KNOWN_RUN": opts.known_run,
-        "JUSTICE_MAX_FAILURES": opts.max_failures,
-        "JUSTICE_IGNORE_ROBOTS": opts.ignore_robots,
-        "JUSTICE_ROBOTS_TXT": robots_txt,
-        "JUSTICE_SINCE_MOMENT": since_moment,
-        "JUSTICE_BACKOFF_BASE": opts.backoff_base,
-        "JUSTICE_MAX_RETRY_AFTER": opts.max_retry_after,
-        "JUSTICE_PROGRESS": opts.progress,
-        "JUSTICE_VIA_CLI": True,
-        "CORPUS_DB": opts.db_path,
-        "USER_AGENT": user_agent(opts.contact),
-        "DOWNLOAD_DELAY": delay,
-        "DOWNLOAD_MAXSIZE": settings.getint("JUSTICE_MAX_PAGE_BYTES"),
-        "AUTOTHROTTLE_START_DELAY": max(delay, 0.01),
-        # AutoThrottle's ceiling must never undercut Crawl-delay (60 s by default).
-        "AUTOTHROTTLE_MAX_DELAY": max(settings.getfloat("AUTOTHROTTLE_MAX_DELAY"), delay),
-        "AUTOTHROTTLE_ENABLED": delay > 0,  # with no delay (replica, benchmarks) it only slows
-    }, priority="cmdline")
-    return settings
-
-
-def run(opts: CrawlOptions, echo=print, archive=None) -> int:
-    """Run the crawl; returns the exit code. Raises CorpusError for expected failures.
-    `archive`: the runner of `--source wayback` (scraper.archive.run.run_wayback), given
-    by the caller so the site's runtime does not depend on the archive's."""
+def run(opts: CrawlOptions, echo=print) -> int:
+    """Run the crawl; returns the exit code. Raises CorpusError for expected failures."""
     from corpus.store.lock import CorpusLock
     from corpus.store import Corpus
 
@@ -115,13 +75,9 @@ def run(opts: CrawlOptions, echo=print, archive=None) -> int:
             _refuse_mixed_sources(opts)
             crawl_id = corpus.begin_crawl(opts.mode, opts.args())
         try:
-            if "wayback" in opts.sources:  # the archive: a spider and a pace of its own
-                if archive is None:
-                    raise UserError("--source wayback needs the archive's runner")
-                return archive(opts, corpus, crawl_id, echo)
-            return _crawl(opts, corpus, crawl_id, echo)
+            return execute(_kind(opts), opts, corpus, crawl_id, echo)
         except CorpusError as exc:
-            _finish(corpus, crawl_id, {"health": [str(exc)]}, exc.exit_code)
+            finish(corpus, crawl_id, {"health": [str(exc)]}, exc.exit_code)
             raise
         except sqlite3.Error as exc:
             raise CrawlUnhealthy(f"database error: {exc}") from None
@@ -133,73 +89,53 @@ def _refuse_mixed_sources(opts: CrawlOptions) -> None:
                         " run the site's sources in another backfill")
 
 
-def _finish(corpus, crawl_id: int, stats: dict, code: int) -> None:
-    try:
-        corpus.finish_crawl(crawl_id, stats, code)
-    except sqlite3.Error as exc:  # a full disk: say so in one line, not a traceback
-        raise CrawlUnhealthy(f"database error while recording the run: {exc}") from None
+def _kind(opts: CrawlOptions) -> RunKind:
+    """The archive has a spider and a pace of its own; the rest is the site's."""
+    if "wayback" in opts.sources:
+        from scraper.archive.run import ArchiveRun
+
+        return ArchiveRun()
+    return SiteRun()
 
 
-def _crawl(opts: CrawlOptions, corpus, crawl_id: int, echo) -> int:
-    from protego import Protego
+class SiteRun(RunKind):
+    """A crawl or backfill of justice.gov itself."""
 
-    started = time.monotonic()
-    agent = user_agent(opts.contact)
-    robots = fetch_robots(opts.base_url, agent)
-    corpus.record_discovery(robots.url, robots.status, crawl_id, headers=robots.headers,
-                            body_len=len(robots.text), reason=robots.reason)
-    rules = Protego.parse(robots.text)
-    if not opts.ignore_robots:
-        check_speech_paths(rules, opts.base_url, agent)
-    crawl_delay = None if opts.ignore_robots else rules.crawl_delay(agent)
-    delay = max(opts.delay, float(crawl_delay or 0))
-    if crawl_delay:
-        logger.info("robots.txt asks for Crawl-delay: %s s; delay is %s s", crawl_delay, delay)
+    def prepare(self, opts, corpus, crawl_id: int):
+        from protego import Protego
 
-    since_moment = corpus.last_healthy_crawl_start() if opts.mode == "crawl" else None
-    settings = build_settings(opts, robots.text, delay, since_moment)
-    crawler = _run_scrapy(opts, settings, crawl_id)
+        agent = user_agent(opts.contact)
+        robots = fetch_robots(opts.base_url, agent)
+        corpus.record_discovery(robots.url, robots.status, crawl_id, headers=robots.headers,
+                                body_len=len(robots.text), reason=robots.reason)
+        rules = Protego.parse(robots.text)
+        if not opts.ignore_robots:
+            check_speech_paths(rules, opts.base_url, agent)
+        crawl_delay = None if opts.ignore_robots else rules.crawl_delay(agent)
+        delay = max(opts.delay, float(crawl_delay or 0))
+        if crawl_delay:
+            logger.info("robots.txt asks for Crawl-delay: %s s; delay is %s s", crawl_delay, delay)
+        since = corpus.last_healthy_crawl_start() if opts.mode == "crawl" else None
+        return robots, delay, {"JUSTICE_SINCE_MOMENT": since}
 
-    stats = crawler.stats.get_stats()
-    result = summary(stats, robots.requests, started, delay)
-    reason = stats.get("finish_reason", "finished")
-    if reason in ("shutdown", "cancelled"):
-        echo(f"interrupted (Ctrl-C) after {result['pages']} pages"
-             + ("; continue with: doj-speeches backfill --resume" if opts.mode == "backfill" else ""))
-        if opts.mode == "crawl":
-            _finish(corpus, crawl_id, {**result, "health": ["interrupted"]}, INTERRUPTED)
-        return INTERRUPTED
-    code, reasons = health(stats, crawler.spider.problems, opts.max_failures,
-                           settings.getfloat("JUSTICE_WITNESS_ALARM"))
-    return conclude(corpus, crawl_id, opts.mode, result, code, reasons, echo)
+    def spider(self, opts, crawl_id: int):
+        from scraper.spiders.speeches import SpeechesSpider
 
+        return SpeechesSpider, {"mode": opts.mode, "crawl_id": crawl_id, "since": opts.since,
+                                "until": opts.until, "sources": opts.sources or None,
+                                "resume": opts.resume}
 
-def conclude(corpus, crawl_id: int, label: str, result: dict, code: int, reasons: list[str],
-             echo, summary_text=None) -> int:
-    """Record the finished run, print its summary, raise the one line when unhealthy."""
-    result["health"] = reasons
-    _finish(corpus, crawl_id, result, code)
-    echo(f"{label} #{crawl_id} {'healthy' if code == 0 else 'UNHEALTHY'}:")
-    echo((summary_text or format_summary)(result))
-    if reasons:
-        raise CrawlUnhealthy(reasons[0] if reasons[0].startswith("blocked:")
-                             else "crawl unhealthy: " + "; ".join(reasons))
-    return 0
+    def summary(self, stats, robots_requests, started, delay):
+        return summary(stats, robots_requests, started, delay)
 
+    def interrupted(self, result, opts) -> str:
+        return (f"interrupted (Ctrl-C) after {result['pages']} pages"
+                + ("; continue with: doj-speeches backfill --resume"
+                   if opts.mode == "backfill" else ""))
 
-def _run_scrapy(opts: CrawlOptions, settings, crawl_id: int):
-    from scrapy.crawler import CrawlerProcess
+    def health(self, stats, problems, opts, settings):
+        return health(stats, problems, opts.max_failures,
+                      settings.getfloat("JUSTICE_WITNESS_ALARM"))
 
-    from scraper.spiders.speeches import SpeechesSpider
-
-    quiet = [] if opts.verbose else ["scrapy", "py.warnings", "protego", "twisted"]
-    if quiet:  # a filter, not a level: CrawlerProcess resets levels before it logs this
-        logging.getLogger("scrapy.utils.log").addFilter(lambda r: r.levelno >= logging.WARNING)
-    process = CrawlerProcess(settings)
-    for name in quiet:  # our own loggers say what matters; Scrapy's INFO is noise here
-        logging.getLogger(name).setLevel(logging.WARNING)
-    crawler = process.create_crawler(SpeechesSpider)
-    process.crawl(crawler, mode=opts.mode, crawl_id=crawl_id, since=opts.since,
-                  until=opts.until, sources=opts.sources or None, resume=opts.resume)
-    process.start()
-    return crawler
+    def format_summary(self, result) -> str:
+        return format_summary(result)

@@ -79,7 +79,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.crawl.middlewares.PoliteRetryMiddleware": 550,
 }
 ITEM_PIPELINES = {"scraper.crawl.pipelines.CorpusPipeline": 300}
-EXTENSIONS = {"scraper.crawl.guard.CliOnly": 0, "scraper.crawl.progress.Progress": 500}
+EXTENSIONS = {"scraper.crawl.guard.CliOnly": 0, "scraper.crawl.client.WriterClient": 100,
+              "scraper.crawl.progress.Progress": 500}
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

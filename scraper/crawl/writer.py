@@ -1,9 +1,9 @@
 """The crawl's one corpus writer: a process of its own, fed over a pipe (docs/design.md#d10-one-writer).
 
 Everything a crawl writes (pages, failures, discovery fetches, frontier additions,
-uuids) is a message of corpus/store/messages.py sent here; the writer applies them in order
-and replies. Replies are read when the reactor sees them and handed to the callback
-given with each message. The store's work for a page (hash, compress, extract, one
+uuids) is a message of corpus/store/messages.py sent here by the crawl's one client
+(scraper/crawl/client.py); the writer applies them in order and replies. Replies are read
+when the reactor sees them and handed, in order, to the one `on_reply` given. The store's work for a page (hash, compress, extract, one
 transaction) so runs beside the downloads on another core instead of competing with
 Scrapy's reactor for the GIL.
 
@@ -11,8 +11,8 @@ Messages leave through one sender thread. A page body is bigger than the socket'
 buffer, so a send from the reactor waited until the writer had finished the message
 before: the reactor stood still for as long as the writer took (8 s of a 5,000-page
 crawl at delay 0; seconds at a time behind a long PDF), reading no download and running
-no timer meanwhile. The thread only pickles and writes, in order; the pipeline's bound on
-pages not yet written (MAX_OUTSTANDING) still bounds its queue.
+no timer meanwhile. The thread only pickles and writes, in order; the client's bound on
+messages not yet answered (MAX_OUTSTANDING) still bounds its queue.
 """
 
 from __future__ import annotations
@@ -21,45 +21,12 @@ import logging
 import os
 import queue
 import threading
-from collections import deque
 
 logger = logging.getLogger(__name__)
 
 
-def writer_of(crawler) -> Writer:
-    """The crawler's writer, started on first use."""
-    writer = getattr(crawler, "writer", None)
-    if writer is None:
-        spider = crawler.spider
-        writer = crawler.writer = Writer(crawler.settings.get("CORPUS_DB"), spider.crawl_id,
-                                         spider.mode, on_lost=lambda: _lost(crawler))
-        writer.on_unwritten = lambda reply: _unwritten(crawler, reply)
-    return writer
-
-
-# Messages whose reply no page outcome counts: a write of theirs that failed (a lock held
-# past the busy timeout, a damaged file) would otherwise be lost without a word.
-UNCOUNTED = ("DiscoveryFetched", "FrontierAdd", "UuidFound")
-
-
-def _unwritten(crawler, reply):
-    kind = (reply.reason or "write error").split(": ")
-    crawler.stats.inc_value(f"write_failed/{kind[0]}: {kind[-1][:60]}")
-    logger.error("not written to the corpus: %s %s (%s)", reply.kind, reply.url, reply.reason)
-
-
-def _lost(crawler):
-    """The writer died (killed, disk full...): stop at once rather than download pages
-    that could not be stored; the frontier keeps what is left for --resume."""
-    crawler.stats.set_value("writer/lost", 1)
-    if crawler.engine and crawler.engine.running:
-        from twisted.internet import reactor
-
-        reactor.callLater(0, crawler.engine.close_spider, crawler.spider, "writer_lost")
-
-
 class Writer:
-    def __init__(self, path, crawl_id: int, mode: str, on_lost=None):
+    def __init__(self, path, crawl_id: int, mode: str, on_reply=None, on_lost=None):
         import multiprocessing
 
         from twisted.internet import reactor
@@ -71,7 +38,8 @@ class Writer:
             name="corpus-writer")
         self.process.start()
         child.close()
-        self.callbacks: deque = deque()  # one per message sent, in order
+        self.outstanding = 0  # messages sent and not answered yet
+        self.on_reply = on_reply
         self.on_lost = on_lost
         self.alive = True
         self.reactor = reactor
@@ -81,15 +49,11 @@ class Writer:
         self.sender.start()
         reactor.addReader(self)
 
-    @property
-    def outstanding(self) -> int:
-        return len(self.callbacks)
-
-    def send(self, message, on_reply=None) -> bool:
+    def send(self, message) -> bool:
         """Hand a message over; False when the writer is gone (nothing was stored)."""
         if not self.alive:
             return False
-        self.callbacks.append(on_reply)
+        self.outstanding += 1
         self.outbox.put(message)
         return True
 
@@ -111,7 +75,7 @@ class Writer:
         """Wait (blocking) for every reply: used when the spider is idle and must read
         what it just sent (the frontier), so nothing else is waiting anyway."""
         try:
-            while self.alive and self.callbacks:
+            while self.alive and self.outstanding:
                 self._dispatch(self.conn.recv())
         except (EOFError, OSError):
             self._lost()
@@ -136,11 +100,9 @@ class Writer:
     on_unwritten = None
 
     def _dispatch(self, reply):
-        callback = self.callbacks.popleft() if self.callbacks else None
-        if reply.outcome == "failed" and reply.kind in UNCOUNTED and self.on_unwritten:
-            self.on_unwritten(reply)
-        if callback is not None:
-            callback(reply)
+        self.outstanding -= 1
+        if self.on_reply is not None:
+            self.on_reply(reply)
 
     def _lost(self):
         if self.alive:
@@ -171,7 +133,7 @@ def _writer_main(conn, path, crawl_id, mode, parent):
     import threading
     import time
 
-    from corpus.store.messages import Reply, apply
+    from corpus.store.messages import answer
     from corpus.store import Corpus
 
     # Ctrl-C reaches the whole process group: the crawl decides when we stop.
@@ -195,17 +157,5 @@ def _writer_main(conn, path, crawl_id, mode, parent):
             break
         if message is None:
             break
-        try:
-            reply = apply(corpus, message, crawl_id, mode)
-        except Exception as exc:  # one bad message must not stop the others
-            url = getattr(message, "request_url", None) or getattr(message, "url", "")
-            reply = Reply(type(message).__name__, url, "failed",
-                          f"{_error_kind(exc)}: {type(exc).__name__}: {exc}")
-        conn.send(reply)
+        conn.send(answer(corpus, message, crawl_id, mode))
     corpus.close()
-
-
-def _error_kind(exc) -> str:
-    import sqlite3
-
-    return "database error" if isinstance(exc, sqlite3.Error) else "store error"

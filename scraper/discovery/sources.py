@@ -206,7 +206,7 @@ class Sources:
             return
         for entry in entries:  # stored now, or by the writer when the page is (issue 22)
             if entry.uuid:
-                self.writer.send(UuidFound(entry.url, entry.uuid), self.uuid_noted)
+                self.client.send(UuidFound(entry.url, entry.uuid))
         self.note_api_files(entries)  # the API's attachment fields (issue 12)
         if self.mode == "crawl":
             yield from self.follow_newest(entries, "api")

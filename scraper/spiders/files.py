@@ -5,21 +5,21 @@ API record lists (on the site's hosts only); each becomes an ordinary request of
 spider, after the page: same downloader, so the same delay, robots.txt rules, retries,
 size cap (the page bound) and off-site redirect rule. Known files are asked for by
 conditional GET. The response (or the failure's reason) goes to the writer as an
-`AttachmentFetched` message. A failed attachment never fails its speech: it is a
+`AttachmentFetched` item (through the pipeline, so under the crawl's one bound). A failed attachment never fails its speech: it is a
 `failed` fetch with its reason, counted apart in the crawl's summary (`attachments`).
 """
 
 from __future__ import annotations
 
 import logging
-from types import SimpleNamespace
-
 import scrapy
 
 from corpus.extract.attachments import api_attachments
+from corpus.outcomes import Outcome
 from corpus.store.messages import AttachmentFetched
 from corpus.urls import canonical_id, is_justice_host
 from scraper.crawl import failures
+from scraper.crawl.health import count_warnings, reason_kind
 from scraper.spiders import response_headers
 
 logger = logging.getLogger(__name__)
@@ -28,17 +28,21 @@ ATTACHMENT_STATUSES = [304, 404, 410, 429, 500, 502, 503, 504, 408]
 
 
 class Attachments:
-    """Mixin of SpeechesSpider: needs `crawler`, `corpus`, `writer`, `local`."""
+    """Mixin of SpeechesSpider: needs `crawler`, `corpus`, `client`, `local`."""
 
-    attachments_asked: set | None = None
-    attachments_scheduled = 0
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attachments_asked: set = set()  # (speech id, file id) requested this run
+        self.attachments_scheduled = 0
+        self.pages_read: set[str] = set()  # speeches whose page went to the writer
+        self.api_files: dict[str, list] = {}  # speech id -> API files, until its page is read
 
     def api_files_of(self, request_url: str) -> list:
         """The API's `attachment` field for a speech page about to be handed to the
         writer (its frontier entry may come from another source); marks it read."""
         sid = canonical_id(request_url)
-        self.__dict__.setdefault("pages_read", set()).add(sid)
-        return self.__dict__.setdefault("api_files", {}).pop(sid, [])
+        self.pages_read.add(sid)
+        return self.api_files.pop(sid, [])
 
     def note_api_files(self, entries) -> None:
         """An API page lists files of its speeches. A page handed to the writer already
@@ -48,22 +52,22 @@ class Attachments:
             if not entry.attachments:
                 continue
             sid = canonical_id(entry.url)
-            if sid in self.__dict__.get("pages_read", ()):
-                items = [{"url": a.url, "name": a.name, "media_type": a.media_type_guess,
-                          "speech_id": sid}
-                         for a in api_attachments(entry.attachments, self.base_url)
-                         if is_justice_host(a.url, self.base_url)]
-                self.fetch_attachments(SimpleNamespace(attachments=items))
+            if sid in self.pages_read:
+                self.fetch_attachments([
+                    {"url": a.url, "name": a.name, "media_type": a.media_type_guess,
+                     "speech_id": sid}
+                    for a in api_attachments(entry.attachments, self.base_url)
+                    if is_justice_host(a.url, self.base_url)])
             else:
-                self.__dict__.setdefault("api_files", {})[sid] = entry.attachments
+                self.api_files[sid] = entry.attachments
 
-    def fetch_attachments(self, reply) -> None:
-        """On the writer's reply for a speech page: request the files it found. After
-        the crawl began closing (Ctrl-C, a lost writer) they are counted, not fetched."""
-        if getattr(self, "closing_attachments", False):
-            self.crawler.stats.inc_value("attachments/not_fetched", len(reply.attachments))
+    def fetch_attachments(self, items: list[dict]) -> None:
+        """Request the files of a speech page (on the writer's reply for it). After the
+        crawl began closing (Ctrl-C, a lost writer) they are counted, not fetched."""
+        if self.client.closing or not self.client.alive:
+            self.crawler.stats.inc_value("attachments/not_fetched", len(items))
             return
-        for item in reply.attachments:
+        for item in items:
             request = self.attachment_request(item)
             if request is not None:
                 self.crawler.engine.crawl(request)
@@ -74,8 +78,7 @@ class Attachments:
         asked for from memory only, after each page's reply). Its pages count as read,
         so the API's files of those speeches are asked for when discovery meets them."""
         self.attachments_asked = self.corpus.attachments_fetched(self.crawl_id)
-        self.__dict__.setdefault("pages_read", set()).update(
-            self.corpus.frontier_read_ids(self.crawl_id))
+        self.pages_read.update(self.corpus.frontier_read_ids(self.crawl_id))
         owed = self.corpus.attachments_owed(self.crawl_id, self.attachments_asked)
         if owed:
             logger.info("resuming: %d files of pages already read", len(owed))
@@ -88,8 +91,6 @@ class Attachments:
 
     def attachment_request(self, item: dict):
         """One request per (speech, file) and run; None for a file off the site."""
-        if self.attachments_asked is None:
-            self.attachments_asked = set()
         key = (item["speech_id"], canonical_id(item["url"]))
         url = self.local(item["url"])
         if key in self.attachments_asked or url is None:
@@ -112,8 +113,7 @@ class Attachments:
             retries = meta.get("retry_times", 0)
             message = AttachmentFetched(meta["speech_id"], url, meta["name"], response.status,
                                         reason=f"HTTP {response.status} after {retries} retries")
-        self.writer.send(message, self.attachment_written)
-        return []
+        yield message
 
     def attachment_failed(self, failure):
         request = failure.request
@@ -122,28 +122,22 @@ class Attachments:
             why = "robots.txt disallows it"
         else:
             why = failures.reason(failure)
-        self.writer.send(AttachmentFetched(request.meta["speech_id"], url, request.meta["name"],
-                                           failures.status_of(failure), reason=why),
-                         self.attachment_written)
-        return []
+        yield AttachmentFetched(request.meta["speech_id"], url, request.meta["name"],
+                                failures.status_of(failure), reason=why)
 
     def attachment_written(self, reply) -> None:
-        from scraper.crawl.pipelines import reason_kind
-
+        """On the writer's reply for a file: counted by its change (or failure)."""
         stats = self.crawler.stats
-        for warning in reply.warnings:
-            stats.inc_value(f"warnings/{warning.split(':', 1)[0]}")
-        if reply.outcome == "failed":
+        count_warnings(stats, reply)
+        if reply.outcome == Outcome.FAILED:
             stats.inc_value("attachments/failed")
             stats.inc_value(f"attachments_failed/{reason_kind(reply.reason.removeprefix('attachment: '))}")
             return
-        kind = (reply.reason or "").split(";")[0].replace(" ", "_")  # new, changed, ...
-        stats.inc_value(f"attachments/{kind}")
+        stats.inc_value(f"attachments/{(reply.change or '').replace(' ', '_')}")
 
     def attachments_pending(self) -> bool:
         """At idle: wait for the writer's replies, which may schedule attachment
         requests; True when some were (the spider must not close yet)."""
         before = self.attachments_scheduled
-        if self.writer.alive:
-            self.writer.flush()
+        self.client.flush()
         return self.attachments_scheduled > before

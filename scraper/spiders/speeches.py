@@ -3,7 +3,8 @@
 It only routes requests: parsing is in scraper.discovery.parsers (listings, sitemaps, API,
 archive indexes) and corpus.extract (speech pages, in the writer). It never writes the
 corpus: pages, failures, discovery fetches and frontier additions are messages to the
-writer (scraper/crawl/writer.py); it reads through a read-only connection.
+writer, through the crawl's one client (scraper/crawl/client.py), whose replies come
+back as a signal (`on_reply`); it reads through a read-only connection.
 
 mode "crawl" (scheduled, incremental): the first listing page(s), the API's newest page,
 and the RSS feed and the sitemap index by conditional GET; a listing stops at a run of
@@ -27,14 +28,14 @@ from corpus.store.messages import DiscoveryFetched, FrontierAdd, PageFailed, Pag
 from corpus.urls import canonical_id
 from scraper.crawl import failures
 from scraper.discovery.parsers import edited_since, is_speech_url
-from scraper.crawl.pipelines import count
 from scraper.spiders import response_headers
 from scraper.spiders.files import Attachments
 from scraper.discovery.paths import SITEMAP
 from scraper.spiders.guards import database_problem, has_validators, reads_corpus, unasked_304
 from scraper.discovery.sources import Sources, witness_of
 from scraper.crawl.store import corpus_of
-from scraper.crawl.writer import writer_of
+from scraper.crawl.client import client_of, reply_received
+from scraper.crawl.health import count_page
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         self.discovery_seen: set[str] = set()
         self.api_pages: set[str] = set()  # fingerprints of API pages read (a repeat stops)
         self.frontier_writes = 0  # FrontierAdd messages the writer has not answered yet
+        self.page_kinds = {"PageFetched", "PageFailed", "PageForbidden"}
         self.frontier_dry = False  # the last batch read was empty (no write since)
 
     @classmethod
@@ -82,6 +84,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
         crawler.signals.connect(spider.refill, signal=signals.item_scraped)
+        crawler.signals.connect(spider.on_reply, signal=reply_received)
         return spider
 
     def on_closed(self, spider=None, reason=None):
@@ -89,12 +92,25 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         self.corpus.close()
 
     @property
-    def writer(self):
-        return writer_of(self.crawler)
+    def client(self):
+        return client_of(self.crawler)
 
     def send_page(self, message) -> None:
-        """A page outcome decided here (not through the pipeline): counted on reply."""
-        self.writer.send(message, lambda reply: count(self.crawler.stats, reply))
+        """A page outcome decided here (not an item: no body): counted on its reply."""
+        self.client.send(message)
+
+    def on_reply(self, reply):
+        """The writer's reply to any message of this crawl, in the order sent."""
+        if reply.kind in self.page_kinds:
+            count_page(self.crawler.stats, reply)
+            if reply.attachments:  # the files the page links: fetched next
+                self.fetch_attachments(reply.attachments)
+        elif reply.kind == "FrontierAdd":
+            self.frontier_added(reply)
+        elif reply.kind == "AttachmentFetched":
+            self.attachment_written(reply)
+        elif reply.kind == "UuidFound":
+            self.uuid_noted(reply)
 
     # ---- speech requests ----
 
@@ -160,7 +176,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
                        warning: str | None = None) -> bool:
         """Record a discovery fetch; False when it brought nothing to parse."""
         why = f"{what}: {found} entries" if found is not None else what
-        self.writer.send(DiscoveryFetched(response.url, response.status,
+        self.client.send(DiscoveryFetched(response.url, response.status,
                                           f"{why}; {warning}" if warning else why,
                                           response_headers(response), len(response.body)))
         self.crawler.stats.inc_value(f"discovery/{what}/{response.status}")
@@ -171,7 +187,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
 
     def source_problem(self, url: str, why: str) -> None:
         """A discovery source that could not do its job: recorded, and the run unhealthy."""
-        self.writer.send(DiscoveryFetched(url, 0, why))
+        self.client.send(DiscoveryFetched(url, 0, why))
         self.problems.append(f"{url}: {why}")
 
     def discovery_failed(self, failure):
@@ -179,7 +195,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         if failure.check(failures.Forbidden):
             return  # robots.txt forbids it (listing pagination): expected, counted already
         why = failures.reason(failure)
-        self.writer.send(DiscoveryFetched(request.url, failures.status_of(failure) or 0, why))
+        self.client.send(DiscoveryFetched(request.url, failures.status_of(failure) or 0, why))
         self.crawler.stats.inc_value("discovery/failed")
         if request.callback != self.parse_api:  # the API is optional: used where it answers
             self.problems.append(f"{request.url}: {why}")
@@ -242,7 +258,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
             fresh.append((self.local(entry.url), entry.meta()))
         if fresh:
             self.frontier_writes += 1
-            self.writer.send(FrontierAdd(fresh), self.frontier_added)
+            self.client.send(FrontierAdd(fresh))
         if self.queued() < FRONTIER_BATCH // 2:
             yield from self.next_batch()
 
@@ -272,7 +288,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         Eager: the cursor moves now, so two callers (discovery, the refill after a page)
         never hand out the same rows."""
         if self.frontier_writes:
-            self.writer.flush()  # the frontier rows just sent must be readable first
+            self.client.flush()  # the frontier rows just sent must be readable first
         batch = self.corpus.frontier_batch(self.crawl_id, self.frontier_cursor, FRONTIER_BATCH)
         self.frontier_dry = not batch  # until the next frontier write
         if batch:
@@ -294,9 +310,9 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         In any mode, the files of the pages just written are fetched before closing."""
         if self.attachments_pending():
             raise DontCloseSpider
-        if self.mode != "backfill" or not self.writer.alive:
+        if self.mode != "backfill" or not self.client.alive:
             return
-        self.writer.flush()  # every reply in: the frontier is as the writer left it
+        self.client.flush()  # every reply in: the frontier is as the writer left it
         self.crawler.stats.set_value("frontier/discovery_done", 1)
         if self.schedule(self.next_batch()):
             raise DontCloseSpider
@@ -311,9 +327,9 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         if not missing:
             return
         logger.info("revisiting %d known speeches discovery did not list", len(missing))
-        self.writer.send(FrontierAdd([(self.url(sid), {"source": "revisit"}) for sid in missing]),
-                         self.frontier_added)
-        self.writer.flush()
+        self.client.send(FrontierAdd([(self.url(sid), {"source": "revisit"}) for sid in missing]))
+        self.frontier_writes += 1
+        self.client.flush()
         if self.schedule(self.next_batch()):
             raise DontCloseSpider
 
