@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from corpus.outcomes import Outcome
+from corpus.urls import canonical_id
 from scraper.crawl.writer import writer_of
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,8 @@ class CorpusPipeline:
     def _written(self, reply):
         """On the reactor thread: count the outcome of one written page."""
         count(self.stats, reply)
+        if canonical_id(reply.url) in getattr(self.crawler.spider, "revalidating", ()):
+            self.stats.inc_value(f"revalidate/{reply.outcome}")
         if getattr(reply, "attachments", None):  # the files the page links: fetched next
             self.crawler.spider.fetch_attachments(reply)
         if writer_of(self.crawler).outstanding <= MAX_OUTSTANDING // 2:

@@ -35,6 +35,7 @@ class CrawlOptions:
     ignore_robots: bool = False
     max_failures: float = defaults.MAX_FAILURES
     known_run: int = defaults.KNOWN_RUN
+    revalidate: int = defaults.REVALIDATE  # scheduled crawl only
     component_listings: list[str] = field(default_factory=list)
     since: str | None = None
     until: str | None = None
@@ -75,6 +76,7 @@ def build_settings(opts: CrawlOptions, robots_txt: str, delay: float, since_mome
         "JUSTICE_CONTACT": opts.contact,
         "JUSTICE_COMPONENT_LISTINGS": opts.component_listings,
         "JUSTICE_KNOWN_RUN": opts.known_run,
+        "JUSTICE_REVALIDATE": opts.revalidate if opts.mode == "crawl" else 0,
         "JUSTICE_MAX_FAILURES": opts.max_failures,
         "JUSTICE_IGNORE_ROBOTS": opts.ignore_robots,
         "JUSTICE_ROBOTS_TXT": robots_txt,

@@ -48,6 +48,8 @@ class Attachments:
             if not entry.attachments:
                 continue
             sid = canonical_id(entry.url)
+            if sid in getattr(self, "revalidating", ()):
+                continue  # a revalidation is one request: its files come only with an edit
             if sid in self.__dict__.get("pages_read", ()):
                 items = [{"url": a.url, "name": a.name, "media_type": a.media_type_guess,
                           "speech_id": sid}
