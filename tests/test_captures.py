@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import zlib
 
 import pytest
 
@@ -14,6 +13,7 @@ from corpus.store.captures import (record_archive_speech, record_attachment,
 from corpus.record import content_hash
 from corpus.store.migrations import MIGRATIONS, schema_version
 from corpus.store import Corpus
+from corpus.store.raw import decompress
 from tests.store_support import BASE, RECORD, Clock, FakeExtractor, page
 
 SID = "/opa/speech/remarks"
@@ -86,7 +86,8 @@ def test_capture_raw_bytes_are_stored_once_and_restorable(corpus):
     capture(corpus.conn, "2020-01-01", B, raw)  # same bytes, another record: one raw row
     sha = corpus._all("SELECT raw_sha256 FROM captures")[0]["raw_sha256"]
     stored = corpus._all("SELECT size, body FROM raw_pages WHERE sha256 = ?", (sha,))
-    assert len(stored) == 1 and zlib.decompress(stored[0]["body"]) == raw and stored[0]["size"] == len(raw)
+    assert len(stored) == 1 and decompress("zstd", stored[0]["body"]) == raw \
+        and stored[0]["size"] == len(raw)
     assert corpus.raw_page(sha) == raw
 
 

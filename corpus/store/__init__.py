@@ -2,7 +2,7 @@
 
 `Corpus` is assembled from one class per seam, each in its own module:
   base.py        connection, WAL, busy timeout, transactions, migrations on open
-  raw.py         raw pages: content-addressed, zlib-compressed bodies
+  raw.py         raw pages: content-addressed, zstd with a dictionary (rawdict.py)
   pages.py       page writes: one `fetches` row per response, one transaction per page
   files.py       attachments: fetched files, and pointer-only speeches' text from them
   versions.py    versioning: fold an extracted record into its speech

@@ -71,12 +71,11 @@ def migrate_captures(db: sqlite_utils.Database) -> None:
 
 def store_raw(conn: sqlite3.Connection, body: bytes, now: str) -> str:
     """Keep bytes once in raw_pages (as the store does for pages); return their sha256."""
-    from corpus.store.raw import compress  # here: corpus.store imports this module
+    from corpus.store import raw  # here: corpus.store imports this module
 
     sha = hashlib.sha256(body).hexdigest()
-    conn.execute(
-        "INSERT OR IGNORE INTO raw_pages(sha256, size, compression, body, first_seen)"
-        " VALUES (?, ?, 'zlib', ?, ?)", (sha, len(body), compress(body), now))
+    if conn.execute("SELECT 1 FROM raw_pages WHERE sha256 = ?", (sha,)).fetchone() is None:
+        raw.insert(conn, sha, body, now)  # zstd, with the corpus's latest dictionary
     return sha
 
 

@@ -21,7 +21,7 @@ from corpus.extract.attachments import api_attachments, find_attachments, guess_
 from corpus.store.captures import record_attachment
 from corpus.outcomes import READ_OUTCOMES, Outcome, sql_in
 from corpus.record import LIST_FIELDS, RECORD_FIELDS
-from corpus.store.raw import decompress
+from corpus.store.raw import decompress, dictionary
 from corpus.urls import canonical_id, is_justice_host
 
 TEXT_FROM_ATTACHMENT = "text-from-attachment"
@@ -56,15 +56,16 @@ class AttachmentWrites:
         if fetched is None:
             fetched = self.attachments_fetched(crawl_id)
         pages = self.conn.execute(
-            "SELECT f.speech_id, f.meta, s.url, r.compression, r.body FROM frontier f"
+            "SELECT f.speech_id, f.meta, s.url, r.compression, r.body, r.dict_id FROM frontier f"
             " JOIN speeches s ON s.id = f.speech_id JOIN raw_pages r ON r.sha256 = s.raw_sha256"
             f" WHERE f.crawl_id = ? AND f.state = 'done' AND f.outcome IN {sql_in(READ_OUTCOMES)}"
             " ORDER BY f.id", (crawl_id,))
         owed = []
-        for sid, meta, url, compression, body in pages:
+        for sid, meta, url, compression, body, dict_id in pages:
             api_field = json.loads(meta or "{}").get("attachments")
             owed += [{**item, "speech_id": sid}
-                     for item in self.page_attachments(decompress(compression, body), url, api_field)
+                     for item in self.page_attachments(
+                         decompress(compression, body, dictionary(self.conn, dict_id)), url, api_field)
                      if (sid, canonical_id(item["url"])) not in fetched]
         return owed
 
