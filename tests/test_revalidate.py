@@ -76,3 +76,30 @@ def test_the_default_budget_is_defined_once():
 
     option = next(p for p in crawl_command.params if p.name == "revalidate")
     assert option.default == defaults.REVALIDATE == CrawlOptions(mode="crawl").revalidate
+
+
+def test_pages_that_fail_or_are_forbidden_do_not_hold_the_rotation(tmp_path):
+    """A page robots.txt now forbids, or one that keeps failing, is never stored again
+    (last_seen stays): its attempt still moves it back, so every live speech is asked
+    within ceil(live / N) runs."""
+    db = tmp_path / "corpus.db"
+    with Replica(SPEECHES, seed=21) as replica:
+        assert crawl("backfill", db, replica.base_url).returncode == 0
+        live = {r["id"]: r["url"] for r in rows(db, "SELECT id, url FROM speeches")}
+        replica.configure(disallow=("/archive/",))  # the static archive's speeches
+        for r in rows(db, "SELECT url FROM speeches WHERE id LIKE '/opa/speech/%' LIMIT 3"):
+            replica.fail("/" + r["url"].split("/", 3)[3], "500", times=100)
+        asked: set[str] = set()
+        for _ in range(math.ceil(len(live) / BUDGET)):
+            replica.clear_log()
+            proc = crawl("crawl", db, replica.base_url, "--revalidate", str(BUDGET),
+                         "--max-failures", "1")
+            assert proc.returncode == 0, proc.stderr
+            stats = last_stats(db)["revalidated"]
+            assert stats["requested"] == BUDGET
+            asked |= {r["speech_id"] for r in rows(
+                db, "SELECT speech_id FROM fetches WHERE crawl_id = (SELECT max(id) FROM crawls)"
+                    " AND outcome IN ('not_modified', 'failed', 'forbidden')")}
+        assert asked == set(live)
+        forbidden = rows(db, "SELECT count(*) n FROM fetches WHERE outcome = 'forbidden'")[0]["n"]
+        assert forbidden and any(i.startswith("/archive/") for i in asked)

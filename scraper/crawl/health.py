@@ -116,8 +116,9 @@ def format_summary(s: dict) -> str:
     rows += [(LABELS.get(o.value, o.value), s[o.value]) for o in SPEECH_OUTCOMES]
     rows += [(f"  failed: {k}", v) for k, v in s["failed_by_reason"].items()]
     if s.get("revalidated"):
-        rows.append(("revalidated", ", ".join(f"{v} {k.replace('_', ' ')}"
-                                               for k, v in s["revalidated"].items())))
+        outcomes = {k: v for k, v in s["revalidated"].items() if k != "requested"}
+        rows.append(("revalidated", f"{s['revalidated'].get('requested', 0)}: " + ", ".join(
+            f"{v} {LABELS.get(k, k).replace('_', ' ')}" for k, v in outcomes.items())))
     rows += [("retries", s["retries"]), ("robots.txt forbidden", s["robots_forbidden"]),
              ("seconds", s["seconds"]), ("pages/s", s["pages_per_second"])]
     rows += [(f"witness: {name}", f"{v['agree']} agree, {v['disagree']} disagree,"

@@ -23,6 +23,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
+from corpus.outcomes import SPEECH_OUTCOMES, Outcome, sql_in
 from corpus.store.messages import DiscoveryFetched, FrontierAdd, PageFailed, PageFetched, PageForbidden
 from corpus.urls import canonical_id
 from scraper.crawl import failures
@@ -39,6 +40,8 @@ logger = logging.getLogger(__name__)
 # Speech pages answer these to the callback (after retries) so each outcome is recorded.
 PAGE_STATUSES = [304, 404, 410, 429, 500, 502, 503, 504, 522, 524, 408]
 FRONTIER_BATCH = 500  # speech requests held in memory at a time
+# Fetches of a speech page itself (not its files, not the archive's captures of it).
+PAGE_OUTCOMES = SPEECH_OUTCOMES + (Outcome.FORBIDDEN,)
 
 
 class SpeechesSpider(Attachments, Sources, scrapy.Spider):
@@ -226,9 +229,12 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         an edit the sitemap never announces is found within ceil(live / N) runs."""
         if self.mode != "crawl" or self.revalidate <= 0:
             return
+        # The last attempt, not last_seen: a page that fails or that robots.txt now
+        # forbids moves to the back too, so it cannot hold the front of the rotation.
         oldest = self.corpus.query(
-            "SELECT id, url FROM speeches WHERE status = 'live' ORDER BY last_seen, id LIMIT ?",
-            (self.revalidate,))
+            "SELECT id, url FROM speeches s WHERE status = 'live' ORDER BY (SELECT max(f.id)"
+            " FROM fetches f WHERE f.speech_id = s.id AND f.outcome IN"
+            f" {sql_in(PAGE_OUTCOMES)}), last_seen, id LIMIT ?", (self.revalidate,))
         for row in oldest:  # its URL, not its id: a Drupal 7 id redirects (one more request)
             self.revalidating.add(row["id"])
             self.crawler.stats.inc_value("revalidate/requested")
