@@ -10,6 +10,8 @@ the waits of one probe together stay under `MAX_WAIT_TOTAL`.
 
 from __future__ import annotations
 
+import time
+
 from scraper.crawl.middlewares import retry_after_seconds
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -48,3 +50,18 @@ class Patience:
         self.retries += 1
         self.waited += seconds
         return seconds
+
+    def ask(self, request_once, url: str):
+        """The page `request_once()` gives, asked again while the answer is busy; each
+        busy answer is marked `retried` (it is saved, not a problem of the probe)."""
+        attempt = 0
+        while True:
+            page = request_once()
+            wait = self.wait(page.status, page.headers, attempt, url)
+            if wait is None:
+                if attempt and page.reason:
+                    page.reason += f" after {attempt} retries"
+                return page
+            attempt += 1
+            page.retried = True
+            time.sleep(wait)

@@ -125,17 +125,7 @@ class Fetcher:
 
     def _request(self, url: str, kind: str) -> Page:
         """One page, asked again while the site answers busy (scraper/probe/busy.py)."""
-        attempt = 0
-        while True:
-            page = self._request_once(url, kind)
-            wait = self.patience.wait(page.status, page.headers, attempt, url)
-            if wait is None:
-                if attempt and page.reason:
-                    page.reason += f" after {attempt} retries"
-                return page
-            attempt += 1
-            page.retried = True
-            time.sleep(wait)
+        return self.patience.ask(lambda: self._request_once(url, kind), url)
 
     def _request_once(self, url: str, kind: str) -> Page:
         self._pace()
