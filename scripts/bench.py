@@ -6,7 +6,18 @@
     python scripts/bench.py --quick          # smoke run: 500 and 2,000 speeches
     python scripts/bench.py --json out.json  # the figures as JSON too
 
-Every figure is measured in this one run on this machine, side by side with its peer:
+Every figure is measured in this one run on this machine, side by side with its peer.
+The headline (issue 21) is what a user feels:
+
+- end-to-end crawl against the peer a researcher would build instead
+  (scripts/bench_peer.py: Scrapy's SitemapSpider + trafilatura + sqlite-utils on the same
+  replica URLs): wall and CPU milliseconds per speech; the bare spider is the floor;
+- requests per speech of a backfill, of a scheduled crawl over the unchanged large
+  corpus (robots.txt, discovery and the --revalidate budget) and of an archive backfill
+  (scripts/bench_wayback.py on its own 300-speech replica and local Wayback);
+- stored bytes per raw page (the large backfill's raw_pages), peak RSS at both sizes.
+
+Then the detail:
 
 - extraction: pages/s of corpus.extract vs trafilatura on the same pages in this process
   (the hand-checked eval pages plus a seeded sample of replica pages), and the token F1
@@ -55,8 +66,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if importlib.util.find_spec("scraper") is None:  # not installed: this checkout
     sys.path.insert(0, str(ROOT))
 
+from scraper.crawl.defaults import REVALIDATE  # noqa: E402
+
 EVAL = ROOT / "tests" / "fixtures" / "eval"
 BARE = ROOT / "scripts" / "bench_bare_spider.py"
+PEER = ROOT / "scripts" / "bench_peer.py"
+WAYBACK = ROOT / "scripts" / "bench_wayback.py"
+WAYBACK_SPEECHES = 300  # the archive backfill's replica (its local Wayback is in-process)
 
 SIZES = {
     # small: the crawl comparison and the first memory point; large: memory, bytes per
@@ -64,8 +80,10 @@ SIZES = {
     "full": {"small": 5_000, "large": 20_000, "sample": 300, "rounds": 3, "repeat": 3},
     "quick": {"small": 500, "large": 2_000, "sample": 50, "rounds": 1, "repeat": 1},
 }
-GOAL_CRAWL_RATIO = 0.8  # issue 9: 0.8 of the bare spider (0.85 the goal)
-GOAL_SCHEDULED_REQUESTS = 10
+# Issue 9's goal of 0.8 of the bare spider is withdrawn (issue 21): 2 cores cannot reach
+# it (docs/benchmarks.md), and at a Crawl-delay of 10 s it is not what a user feels. The
+# headline is the peer a researcher would build instead (scripts/bench_peer.py).
+GOAL_SCHEDULED_REQUESTS = 10 + REVALIDATE  # discovery, plus the revalidation budget
 GOAL_SCHEDULED_SECONDS = 5.0
 GOAL_RSS_MB = 300.0
 GOAL_RSS_GROWTH = 0.20  # "flat as N grows": at most +20% for 4x the speeches
@@ -232,6 +250,39 @@ def bare(client, urls_file: Path, work: str = "none") -> dict:
     return result
 
 
+def peer(client, urls_file: Path, db: Path) -> dict:
+    """The researcher's crawler (scripts/bench_peer.py) into a fresh database."""
+    client.clear_log()
+    replica_cpu = process_cpu(client.pid)
+    child = run_child([sys.executable, str(PEER), "--base-url", client.base_url,
+                       "--db", str(db), "--urls", str(urls_file)]).check()
+    result = json.loads(child.stdout.strip().splitlines()[-1])
+    result.update(wall_seconds=child.seconds, rss_mb=child.max_rss_mb,
+                  cpu_seconds=child.cpu_seconds,
+                  replica_cpu_seconds=process_cpu(client.pid) - replica_cpu,
+                  replica_requests=len(client.requests()))
+    return result
+
+
+def archive_backfill(seed: int) -> dict:
+    """`backfill --source wayback` on a replica and its local Wayback (bench_wayback.py)."""
+    child = run_child([sys.executable, str(WAYBACK), "--speeches", str(WAYBACK_SPEECHES),
+                       "--seed", str(seed)]).check()
+    return json.loads(child.stdout[child.stdout.index("{"):])
+
+
+def raw_pages(db: Path) -> dict:
+    conn = sqlite3.connect(db)
+    try:
+        count, stored, size = conn.execute(
+            "SELECT count(*), coalesce(sum(length(body)), 0), coalesce(sum(size), 0)"
+            " FROM raw_pages").fetchone()
+    finally:
+        conn.close()
+    return {"count": count, "stored_per_page": stored / max(1, count),
+            "raw_per_page": size / max(1, count)}
+
+
 # ---- the figures ---------------------------------------------------------------------
 
 
@@ -345,7 +396,7 @@ def crawl_comparison(client, work: Path, ladder: bool, repeat: int, say=lambda _
     """Ours (a backfill into a fresh db) vs the bare spider on exactly the requests ours
     made, `repeat` times in turn; the figures are medians (the spread is in the JSON)."""
     kinds = ("none", "item", "extract") if ladder else ("none",)
-    ours_runs, bare_runs, paths = [], {kind: [] for kind in kinds}, None
+    ours_runs, bare_runs, paths, peer_runs = [], {kind: [] for kind in kinds}, None, []
     for i in range(repeat):
         say(f"  round {i + 1}/{repeat}: doj-speeches backfill")
         db = work / f"small-{i}.db"
@@ -359,6 +410,8 @@ def crawl_comparison(client, work: Path, ladder: bool, repeat: int, say=lambda _
         elif sorted(run_paths) != sorted(paths):
             raise RuntimeError("two backfills of the same replica made different requests")
         ours_runs.append(run)
+        say(f"  round {i + 1}/{repeat}: the peer (SitemapSpider + trafilatura + sqlite-utils)")
+        peer_runs.append(peer(client, urls_file, work / f"peer-{i}.db"))
         for kind in kinds:
             say(f"  round {i + 1}/{repeat}: bare spider ({kind})")
             bare_runs[kind].append(bare(client, urls_file, kind))
@@ -388,7 +441,11 @@ def crawl_comparison(client, work: Path, ladder: bool, repeat: int, say=lambda _
                               "cpu_seconds": median(r["cpu_seconds"] for r in runs),
                               "replica_cpu_seconds": median(r["replica_cpu_seconds"] for r in runs),
                               "rss_mb": median(r["rss_mb"] for r in runs), "runs": runs}
-    return {"ours": ours, "bare": bare_figures, "requests": len(paths) + 1, "repeat": repeat,
+    peer_figures = {k: median(r[k] for r in peer_runs)
+                    for k in ("wall_seconds", "cpu_seconds", "rss_mb", "replica_requests")}
+    peer_figures.update(speeches=peer_runs[0]["speeches"], runs=peer_runs)
+    return {"ours": ours, "bare": bare_figures, "peer": peer_figures,
+            "requests": len(paths) + 1, "repeat": repeat,
             "ratio": ours["pages_per_second"] / bare_figures["none"]["speech_pages_per_second"]}
 
 
@@ -448,7 +505,28 @@ def table(r: dict) -> str:
     bare_none = cr["bare"]["none"]
     pages = bf_small["pages"]
     growth = bf_large["rss_mb"] / bf_small["rss_mb"] - 1
-    rows = [
+    pr, arc, raw = cr["peer"], r["archive"], r["raw_pages"]
+    speeches = bf_small["speeches"]
+    ms = lambda seconds, n: f"{seconds / n * 1000:.1f}"  # noqa: E731
+    rows = [  # the headline: what a user feels
+        (f"end-to-end crawl, {small:,} speeches: wall ms/speech", ms(bf_small["seconds"], speeches),
+         f"{ms(pr['wall_seconds'], pr['speeches'])} peer", f"{(pr['wall_seconds'] / pr['speeches']) / (bf_small['seconds'] / speeches):.1f}x",
+         "(peer / ours)", ""),
+        ("  CPU ms/speech, all its processes", ms(bf_small["cpu_seconds"], speeches),
+         f"{ms(pr['cpu_seconds'], pr['speeches'])} peer",
+         f"{(pr['cpu_seconds'] / pr['speeches']) / (bf_small['cpu_seconds'] / speeches):.1f}x",
+         "(peer / ours)", ""),
+        ("  floor: the bare spider, wall ms/speech", "", ms(bare_none["seconds"], speeches),
+         "", "(fetch only)", ""),
+        ("requests per speech: backfill", f"{bf_small['stats'].get('requests', 0) / speeches:.2f}",
+         f"{pr['replica_requests'] / pr['speeches']:.2f} peer", "", "-", ""),
+        (f"  scheduled crawl, {large:,} unchanged", f"{sch['replica_requests'] / bf_large['speeches']:.4f}",
+         f"{sch['replica_requests']} requests", "", "-", ""),
+        (f"  archive backfill, {arc['speeches']:,} speeches", f"{arc['requests_per_speech']:.2f}",
+         f"{arc['cdx']} CDX + {arc['playback']} captures", "", "-", ""),
+        (f"stored bytes per raw page ({large:,})", f"{raw['stored_per_page']:,.0f}",
+         f"{raw['raw_per_page']:,.0f} raw", f"{raw['raw_per_page'] / raw['stored_per_page']:.1f}x",
+         "-", ""),
         ("extraction pages/s", f"{o['pages_per_second']:,.0f}",
          f"{t['pages_per_second']:,.1f} trafilatura",
          f"{o['pages_per_second'] / t['pages_per_second']:,.1f}x", "-", ""),
@@ -458,7 +536,7 @@ def table(r: dict) -> str:
          f"{t['replica']['f1']:.3f}", "", "-", ""),
         (f"crawl {small:,} speeches: pages/s", f"{bf_small['pages_per_second']:,.0f}",
          f"{bare_none['speech_pages_per_second']:,.0f} bare spider", f"{cr['ratio']:.2f}",
-         f">= {GOAL_CRAWL_RATIO}", verdict(cr["ratio"] >= GOAL_CRAWL_RATIO)),
+         "(0.8 withdrawn)", ""),
     ]
     crawler_cpu = bf_small.get("crawler_cpu_seconds", float("nan"))
     rows.append(("  CPU ms/page, its processes (crawler alone)",
@@ -573,8 +651,11 @@ def main(argv=None) -> int:
             result["backfill_large"] = large
             say("scheduled crawl over the unchanged corpus")
             result["scheduled"] = scheduled_crawl(client, work / "large.db")
+            result["raw_pages"] = raw_pages(work / "large.db")
         finally:
             process.stop()
+        say(f"archive backfill: replica of {WAYBACK_SPEECHES} and its local Wayback")
+        result["archive"] = archive_backfill(args.seed)
         say("export to Parquet")
         result["export"] = export_parquet(work / "large.db", work / "export",
                                           result["backfill_large"]["speeches"])

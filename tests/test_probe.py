@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from click.testing import CliRunner
 
@@ -73,12 +74,12 @@ def test_altered_markup_fails_naming_the_date(tmp_path):
 
 def test_a_page_that_fails_fails_the_probe(tmp_path):
     with Replica(40, seed=SEED) as replica:
-        replica.fail("/feeds/opa/justice-news.xml", "500", times=1)
-        result = probe(replica, tmp_path / "out")
+        replica.fail("/feeds/opa/justice-news.xml", "500", times=4)  # retries spent
+        result = probe(replica, tmp_path / "out", "--backoff", "0.01")
     assert result.exit_code == 3, result.output
-    assert "feed failed: HTTP 500 at " in result.output.splitlines()[-1]
+    assert "feed failed: HTTP 500 after 3 retries at " in result.output.splitlines()[-1]
     index = json.loads((tmp_path / "out" / "index.json").read_text())
-    assert [row["status"] for row in index if row["kind"] == "feed"] == [500]
+    assert [row["status"] for row in index if row["kind"] == "feed"] == [500] * 4
 
 
 def test_a_sample_without_a_speaker_is_a_note_not_a_failure(tmp_path):
@@ -196,3 +197,59 @@ def test_the_default_folder_is_new_and_ignored_by_git(tmp_path, monkeypatch):
     ignored = subprocess.run(["git", "check-ignore", "-q", f"{first.name}/index.json"],
                              cwd=root, timeout=30)
     assert ignored.returncode == 0, "probe folders are not in .gitignore"
+
+
+def _busy_then_ok(code: int, times: int, retry_after: str | None = None):
+    """The first `times` requests of a path answer `code`; then the replica's page."""
+    from tests.hostile import status
+
+    left = {"n": times}
+    headers = {"Retry-After": retry_after} if retry_after else {}
+    busy = status(code, headers=headers)
+
+    def match(target):
+        if urlsplit(target).path != "/news/speeches" or left["n"] <= 0:
+            return False
+        left["n"] -= 1
+        return True
+    return match, busy
+
+
+def test_a_busy_site_is_waited_out_429_then_503(tmp_path):
+    """Issue 21: a 429 with Retry-After is waited out; a 503 without one is asked again
+    after a back-off; the probe passes once the site answers."""
+    with Hostile(Replica(40, seed=SEED)) as site:
+        site.on(*_busy_then_ok(503, 1))
+        site.on(*_busy_then_ok(429, 1, retry_after="1"))
+        result = CliRunner().invoke(cli, ["probe", "--base-url", site.base_url, "--delay", "0",
+                                          "--backoff", "0.2", "--out", str(tmp_path / "out")])
+        listing = [r for r in site.requests() if r["path"] == "/news/speeches"]
+    assert result.exit_code == 0, result.output
+    assert [r["status"] for r in listing] == [429, 503, 200]
+    assert listing[1]["time"] - listing[0]["time"] >= 0.95  # Retry-After: 1
+    assert listing[2]["time"] - listing[1]["time"] >= 0.15  # the back-off
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["retries"] == 2 and report["retry_wait_seconds"] >= 1.2
+
+
+def test_a_busy_site_fails_only_when_the_retries_are_spent(tmp_path):
+    with Hostile(Replica(40, seed=SEED)) as site:
+        site.on(*_busy_then_ok(503, 10))
+        result = CliRunner().invoke(cli, ["probe", "--base-url", site.base_url, "--delay", "0",
+                                          "--backoff", "0.01", "--out", str(tmp_path / "out")])
+        listing = [r for r in site.requests() if r["path"] == "/news/speeches"]
+    assert result.exit_code == 3
+    assert [r["status"] for r in listing] == [503] * 4  # the first ask and 3 retries
+    assert "listing failed: HTTP 503 after 3 retries" in result.output
+
+
+def test_a_retry_after_past_a_minute_ends_the_probe_with_that_reason(tmp_path):
+    with Hostile(Replica(40, seed=SEED)) as site:
+        site.on(*_busy_then_ok(429, 1, retry_after="3600"))
+        result = CliRunner().invoke(cli, ["probe", "--base-url", site.base_url, "--delay", "0",
+                                          "--out", str(tmp_path / "out")])
+        paths = [r["path"] for r in site.requests()]
+    assert result.exit_code == 3
+    last = result.output.strip().splitlines()[-1]
+    assert "Retry-After 3600 s (over the probe's 60 s)" in last
+    assert paths == ["/robots.txt", "/news/speeches"]  # it stopped there, at once

@@ -228,10 +228,11 @@ def test_migration_4_fills_warnings_and_the_version_index_of_an_older_corpus(tmp
         crawl = made.begin_crawl("crawl", {})
         made.record_page(BASE + "a", 200, {}, page(title="Zebra", warnings=["kind: x"]), crawl)
         made.record_page(BASE + "a", 200, {}, page(title="Yak"), crawl)
-    # back to schema 3: what migrations 4 and 5 added, undone (5's columns may stay: it
+    # back to schema 3: what migrations 4 to 6 added, undone (5's columns may stay: it
     # adds only those missing)
     conn = sqlite3.connect(path)
-    conn.executescript("DROP TABLE person_variants; DROP TABLE people;"
+    conn.executescript("ALTER TABLE raw_pages DROP COLUMN dict_id; DROP TABLE raw_dicts;"
+                       " DROP TABLE person_variants; DROP TABLE people;"
                        " DROP TRIGGER speech_versions_ai; DROP TRIGGER speech_versions_ad;"
                        " DROP TABLE speech_versions_fts; DROP TABLE releases;"
                        " ALTER TABLE speech_versions DROP COLUMN warnings;"

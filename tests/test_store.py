@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import zlib
 
 import pytest
+
+from corpus.store.raw import decompress
 
 from corpus.record import content_hash
 from corpus.store import Corpus
@@ -72,7 +73,7 @@ def test_new_speech_is_version_1(corpus, crawl):
     assert fetch["outcome"] == "new" and fetch["status"] == 200 and fetch["etag"] == '"v1"'
     assert fetch["bytes"] == len(body) and fetch["speech_id"] == SID
     [raw] = rows(corpus, "SELECT * FROM raw_pages")
-    assert raw["compression"] == "zlib" and zlib.decompress(raw["body"]) == body
+    assert raw["compression"] == "zstd" and decompress("zstd", raw["body"]) == body
     assert raw["size"] == len(body)
 
 

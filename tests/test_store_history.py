@@ -140,7 +140,8 @@ def test_check_is_clean_on_a_healthy_corpus(corpus):
     ("UPDATE speech_versions SET seen_until = NULL WHERE version = 1", "seen_until None"),
     ("UPDATE raw_pages SET body = zeroblob(10)", "cannot decompress"),
     ("UPDATE speeches SET status = 'gone'", "status 'gone' with gone_since None"),
-    ("INSERT INTO raw_pages VALUES ('{sha}', 2, 'zlib', X'{blob}', '2024')", "orphan"),
+    ("INSERT INTO raw_pages(sha256, size, compression, body, first_seen)"
+     " VALUES ('{sha}', 2, 'zlib', X'{blob}', '2024')", "orphan"),
 ])
 def test_check_finds_broken_invariants(corpus, damage, expected):
     crawl = corpus.begin_crawl("crawl", {})

@@ -72,9 +72,20 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
                   "(content-addressed), compressed.", {
         "sha256": "sha256 of the raw bytes (the key)",
         "size": "length of the raw bytes",
-        "compression": "zlib (the body column holds zlib.compress(raw))",
+        "compression": "zstd (level 3, with the dictionary dict_id names), zlib (rows"
+                       " stored before zstd: zlib.compress(raw)) or none",
         "body": "the compressed bytes",
         "first_seen": "when these bytes were first stored" + _TS,
+        "dict_id": "the zstd dictionary the body needs (-> raw_dicts); null: none",
+    }),
+    "raw_dicts": ("zstd dictionaries of raw pages: raw content, whole pages of the corpus"
+                  " picked so each layout is in it (corpus/store/raw.py).", {
+        "id": "ascending",
+        "created": "when it was built" + _TS,
+        "pages": "pages it was built from",
+        "size": "its length in bytes",
+        "ratio": "raw bytes / stored bytes of those pages with it",
+        "dict": "the dictionary bytes (zstd raw content)",
     }),
     "fetches": ("One row per response handled (and per failure after the last retry).", {
         "id": "ascending",

@@ -4,7 +4,8 @@
 transactions and row helpers); each part is an object of its own module and gets the
 parts it uses when it is made, so none reaches into another:
   base.py            Store: connection, WAL, busy timeout, transactions, rows, migrations on open
-  raw.py             raw pages: the one writer of content-addressed, zlib-compressed bodies
+  raw.py             raw pages: the one writer of content-addressed bodies (zstd with a
+                     dictionary of the corpus's own pages, rawdict.py)
   fetches.py         the fetch log: one `fetches` row per response handled
   versions.py        speeches and their versions: fold an extracted record into its speech
   people.py          derived fields of every record, and person ids kept once given
@@ -161,6 +162,7 @@ class Corpus:
     record_attachment = _part("_files", Files.record_attachment)
 
     raw_page = _part("_raw", RawPages.get)
+    recompress = _part("_raw", RawPages.recompress)
 
     begin_crawl = _part("_port", CrawlPort.begin_crawl)
     finish_crawl = _part("_port", CrawlPort.finish_crawl)

@@ -26,7 +26,7 @@ from corpus.store.base import Store
 from corpus.store.extraction import TEXT_FROM_ATTACHMENT
 from corpus.store.fetches import FetchLog, fetch_row, norm_headers, to_json, validators
 from corpus.store.messages import Reply
-from corpus.store.raw import RawPages, decompress
+from corpus.store.raw import RawPages
 from corpus.store.versions import Versions
 from corpus.urls import canonical_id, is_justice_host
 
@@ -63,14 +63,15 @@ class Files:
         if fetched is None:
             fetched = self.attachments_fetched(crawl_id)
         pages = self.store.execute(
-            "SELECT f.speech_id, f.meta, s.url, r.compression, r.body FROM frontier f"
+            "SELECT f.speech_id, f.meta, s.url, r.compression, r.body, r.dict_id FROM frontier f"
             " JOIN speeches s ON s.id = f.speech_id JOIN raw_pages r ON r.sha256 = s.raw_sha256"
             f" WHERE f.crawl_id = ? AND f.state = 'done' AND f.outcome IN {sql_in(READ_OUTCOMES)}"
             " ORDER BY f.id", (crawl_id,))
         owed = []
-        for sid, meta, url, compression, body in pages:
+        for sid, meta, url, compression, body, dict_id in pages:
             api_field = json.loads(meta or "{}").get("attachments")
-            found = self.page_attachments(decompress(compression, body), url, api_field)
+            page = self.raw.read(compression, body, dict_id)
+            found = self.page_attachments(page, url, api_field)
             owed += [{**item, "speech_id": sid} for item in found
                      if (sid, canonical_id(item["url"])) not in fetched]
         return owed

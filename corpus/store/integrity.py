@@ -144,11 +144,18 @@ def _version_problems(corpus: Corpus) -> list[str]:
 
 def _raw_problems(corpus: Corpus) -> list[str]:
     found = []
-    for sha, size, compression, body in corpus.execute(
-            "SELECT sha256, size, compression, body FROM raw_pages"):
+    # zstd dictionaries (raw_dicts) are read through the rows that name them: a
+    # dictionary no row names yet is the current one (or an old one `recompress` keeps
+    # out of the way), never an orphan raw page.
+    dicts = dict(corpus.execute("SELECT id, dict FROM raw_dicts"))
+    for sha, size, compression, body, dict_id in corpus.execute(
+            "SELECT sha256, size, compression, body, dict_id FROM raw_pages"):
+        if dict_id is not None and dict_id not in dicts:
+            found.append(f"raw page {sha}: its dictionary {dict_id} is missing")
+            continue
         try:
-            raw = decompress(compression, body)
-        except Exception as exc:  # zlib.error or an unknown compression
+            raw = decompress(compression, body, dicts.get(dict_id))
+        except Exception as exc:  # zlib.error, zstd.ZstdError or an unknown compression
             found.append(f"raw page {sha}: cannot decompress ({exc})")
             continue
         if hashlib.sha256(raw).hexdigest() != sha or len(raw) != size:

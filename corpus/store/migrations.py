@@ -343,10 +343,18 @@ def _m005_people_and_derived(db: sqlite_utils.Database) -> None:
                 db[table].add_column(name, kind)
 
 
+def _m006_raw_dicts(db: sqlite_utils.Database) -> None:
+    """zstd dictionaries of raw pages (corpus/store/raw.py); each zstd body names its own."""
+    db["raw_dicts"].create(
+        {"id": int, "created": str, "pages": int, "size": int, "ratio": float, "dict": bytes},
+        pk="id", not_null=["created", "size", "dict"])
+    db.execute("ALTER TABLE raw_pages ADD COLUMN dict_id INTEGER REFERENCES raw_dicts(id)")
+
+
 # Ordered: position i (1-based) is schema version i. Append only; never edit a shipped one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial, _m002_moved_and_witnesses, _m003_captures_and_attachments,
-    _m004_publishing, _m005_people_and_derived]
+    _m004_publishing, _m005_people_and_derived, _m006_raw_dicts]
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

@@ -1,16 +1,20 @@
-"""The Internet Archive's captures of a speech: CDX queries, parsing, choosing (pure).
+"""The Internet Archive's captures: CDX queries, parsing, choosing (pure).
 
 No network here: the spider sends the requests these functions build, at the archive's
 own pace (`WAYBACK_DELAY`, default 2 s, one request at a time), and hands the bodies back.
 
-Flow for one speech id:
-  cdx_queries(id)            -> CDX search URLs, one per alias the archive keeps apart
-  parse_cdx(body)            -> Capture rows (status 200, adjacent duplicates collapsed)
-  plan_fetches(rows)         -> the captures worth fetching (duplicates across aliases out)
-  playback_url(...)          -> the raw capture (`id_`: the page as archived, no toolbar)
-  extract + keep_changes     -> one capture per distinct content in time (docs/design.md#d14-captures)
-Removed speeches: captures of listing pages and sitemaps (LISTING_TARGETS) name speeches
-the site no longer has; `parse_listing_capture` reads them with the discovery parsers.
+The archive backfill lists captures by URL prefix (scraper/archive/prefix.py builds those
+queries and pages through them) and uses from here: `cdx_query_url`, `parse_cdx`,
+`plan_fetches` (a speech's URL forms merged in time, adjacent duplicates out),
+`playback_url` (the raw capture: `id_`, no toolbar), `frontier_key`, `timestamp_to_iso`.
+`keep_changes` states the rule the writer applies (one capture per distinct content in
+time, docs/design.md#d14-captures).
+
+One speech's lookups, as the backfill made them before issue 21 (2-3 CDX queries a
+speech; kept for a single speech's history and its tests): `cdx_queries`, `alias_urls`.
+Removed speeches from captured listings and sitemaps (LISTING_TARGETS,
+`parse_listing_capture`, `unknown_ids`): the prefix queries now list their captures
+directly; these remain for reading a captured listing.
 """
 
 from __future__ import annotations

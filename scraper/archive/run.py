@@ -104,10 +104,11 @@ def summary(stats: dict, extra_requests: int, started: float, delay: float) -> d
         "requests_per_speech": round(requests / speeches, 2) if speeches else None,
         "cdx_queries": stats.get("wayback/cdx_queries", 0),
         "captures_planned": stats.get("wayback/captures_planned", 0),
+        # another URL form's capture just before had the same bytes: never requested
+        "captures_skipped": stats.get("wayback/captures_skipped", 0),
         "captures": captures,
         "captures_kept": captures.get("new", 0) + captures.get("earlier", 0),
         "removed_found": stats.get("wayback/removed_found", 0),
-        "removed_uncaptured": stats.get("wayback/removed_uncaptured", 0),
         "failed": _count(stats, "wayback/failed/"),
         "warnings": _count(stats, "warnings/"),
         "retries": stats.get("retry/count", 0),
@@ -119,8 +120,8 @@ def summary(stats: dict, extra_requests: int, started: float, delay: float) -> d
 
 
 def health(stats: dict, problems: list[str], max_failures: float) -> tuple[int, list[str]]:
-    """Unhealthy: the archive blocks us, a listing could not be read (removed speeches
-    may be missing), the writer stopped, or more than --max-failures of the speech
+    """Unhealthy: the archive blocks us, a CDX page could not be read (or was cut at
+    the row cap: captures may be missing), the writer stopped, or more than --max-failures of the speech
     lookups and captures failed."""
     block = blocked(stats)
     if block:
@@ -139,11 +140,11 @@ def health(stats: dict, problems: list[str], max_failures: float) -> tuple[int, 
 
 def format_summary(s: dict) -> str:
     rows = [("requests to the archive", s["requests"]), ("speeches asked about", s["speeches"]),
-            ("requests per speech", s["requests_per_speech"]), ("CDX queries", s["cdx_queries"]),
+            ("requests per speech", s["requests_per_speech"]), ("CDX requests", s["cdx_queries"]),
             ("captures fetched", sum(s["captures"].values())),
             ("captures kept (distinct in time)", s["captures_kept"])]
     rows += [(f"  capture: {k}", v) for k, v in s["captures"].items()]
-    rows += [("removed speeches found", s["removed_found"])]
+    rows += [("archive-only speeches found", s["removed_found"])]
     rows += [(f"failed: {k}", v) for k, v in s["failed"].items()]
     rows += [("retries", s["retries"]), ("Retry-After honoured", s["retry_after_honoured"]),
              ("delay (s)", s["delay"]), ("seconds", s["seconds"])]

@@ -1,22 +1,23 @@
-"""The wayback spider: each known speech's history from the Internet Archive
-(`doj-speeches backfill --source wayback`, docs/design.md#d14-captures).
+"""The wayback spider: the site's speeches in the Internet Archive
+(`doj-speeches backfill --source wayback`, docs/design.md#d14-captures; issue 21).
 
 It reads the corpus through a read-only connection and writes nothing: every answer is
-a message to the writer (corpus/store/messages.py): ArchiveFetched and CaptureFetched are
-items (through the pipeline, under the crawl's one bound), FrontierAdd goes straight to
-the crawl's writer client; replies come back as its signal (`on_reply`). Work lives in
-the corpus frontier (docs/design.md#d3-resume), so a run killed in any way continues with --resume. Frontier items,
-by `meta["kind"]`:
-  cdx          a speech's CDX lookups (one query per alias the archive keeps apart)
-               -> its distinct captures, as `capture` items
-  capture      one capture, fetched raw (`id_`) -> extracted and judged by the writer
-  listing-cdx  the CDX lookup of a listing, sitemap or archive index -> `listing` items
-  listing      one captured listing page -> `cdx` items for the speeches the corpus does
-               not know (removed before our first crawl), `listing-cdx` items for the
-               pages it points to (sub-sitemaps, year indexes)
-A speech's captures are fetched one after another, oldest first (a chain): the writer
-judges each against the capture kept before it, so a retried request must not let a
-later capture of the same speech overtake it. Speeches interleave freely.
+a message to the writer (corpus/store/messages.py): CaptureFetched is an item (through
+the pipeline, under the crawl's one bound); ArchiveFetched and FrontierAdd go straight to
+the crawl's writer client, and replies come back as its signal (`on_reply`). Work lives
+in the corpus frontier (docs/design.md#d3-resume), so a run killed in any way continues
+with --resume, between CDX pages too. Frontier items, by `meta["kind"]`:
+  prefix-count   `showNumPages` of one speech prefix (scraper/archive/prefix.py)
+                 -> its `prefix-page` items, or a `prefix-resume` item (no paged mode)
+  prefix-page    one page of the prefix's captures -> `capture` items
+  prefix-resume  one answer by resumption key -> `capture` items, the next key's item
+  capture        one capture, fetched raw (`id_`) -> extracted and judged by the writer
+Captures of known speeches are fetched, and those of speech-shaped URLs the corpus does
+not hold (archive-only speeches: removed before our first crawl). Requests: the distinct
+captures plus the CDX pages. The captures wait until every CDX page is read, so each
+speech's captures, from all its URL forms, are fetched one after another, oldest first
+(a chain): the writer judges each against the capture kept before it, so a retried
+request must not let a later capture of the same speech overtake it.
 """
 
 from __future__ import annotations
@@ -30,23 +31,21 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
 from corpus.store.messages import ArchiveFetched, CaptureFetched, FrontierAdd
-from corpus.urls import canonical_id
 from scraper.crawl import failures
 from scraper.crawl.client import client_of, reply_received
 from scraper.crawl.health import count_warnings
 from scraper.spiders import response_headers
 from scraper.crawl.store import corpus_of
-from scraper.archive.cdx import (DEFAULT_WAYBACK_URL, LISTING_TARGETS, MAX_ROWS, cdx_queries,
-                             cdx_query_url, covered, frontier_key, listing_item,
-                             listing_target, parse_cdx, parse_listing_capture,
-                             parse_playback_url, plan_fetches, playback_url, speech_item,
-                             timestamp_to_iso, unknown_ids)
+from scraper.archive import prefix
+from scraper.archive.cdx import (DEFAULT_WAYBACK_URL, Capture, frontier_key, parse_cdx,
+                                 parse_playback_url, plan_fetches, playback_url,
+                                 timestamp_to_iso)
 
 logger = logging.getLogger(__name__)
 
 BATCH = 500  # frontier items read at a time
 # Statuses that reach the callbacks (after PoliteRetryMiddleware's retries) to be recorded.
-STATUSES = [403, 404, 410, 429, 500, 502, 503, 504]
+STATUSES = [400, 403, 404, 410, 429, 500, 502, 503, 504]
 
 
 def item_guard(callback):
@@ -74,9 +73,10 @@ class WaybackSpider(scrapy.Spider):
         self.resume = resume
         self.cursor = 0  # id of the last frontier item scheduled
         self.chains: dict[str, deque] = {}  # speech id -> its captures waiting their turn
-        self.known: set[str] = set()  # speech ids known or already asked about
-        self.targets: set[str] = set()  # listing CDX targets already asked about
-        self.listing_digests: set[str] = set()  # a listing's bytes read once per run
+        self.crawled: set[str] = set()  # speeches we fetched ourselves
+        self.archive_only: set[str] = set()  # speech ids only the archive has
+        self.held: dict[str, list] = {}  # speech id -> capture items, until CDX is read
+        self.cdx_in_flight = 0  # CDX requests not answered yet
         self.problems: list[str] = []
 
     @classmethod
@@ -101,15 +101,18 @@ class WaybackSpider(scrapy.Spider):
 
     def on_reply(self, reply):
         """The writer's reply to any message of this run: counted by what it was about
-        (a capture, a speech's CDX lookup, a listing's lookup or capture)."""
+        (a capture, a CDX page). A capture skipped as a duplicate names its speech and
+        was never requested: not counted."""
         stats = self.crawler.stats
         if reply.kind == "FrontierAdd":
             stats.inc_value("frontier/total", reply.count)
             return
         if reply.kind == "CaptureFetched":
             what = "capture"
+        elif reply.kind == "ArchiveFetched" and not reply.speech_id:
+            what = "cdx"
         else:
-            what = "cdx" if reply.speech_id else "listing"
+            return
         stats.inc_value(f"wayback/{what}/{reply.outcome}")
         count_warnings(stats, reply)
         if reply.outcome == "failed":
@@ -126,21 +129,14 @@ class WaybackSpider(scrapy.Spider):
             yield request
 
     def start_list(self):
-        self.known = set(self.corpus.speech_ids())
+        self.crawled = {r["id"] for r in self.corpus.query(
+            "SELECT id FROM speeches WHERE source = 'crawl'")}
+        self.crawler.stats.set_value("wayback/speeches", len(self.crawled))
         if self.resume:
-            for meta in self.corpus.frontier_metas(self.crawl_id):
-                self.known.add(meta.get("speech_id") or "")
-                self.targets.add(meta.get("target") or "")
             logger.info("resuming wayback backfill %s from its frontier", self.crawl_id)
         else:
-            items = [(listing_item(t, self.wayback), {"kind": "listing-cdx", "target": t,
-                                                      "prefix": True}) for t in LISTING_TARGETS]
-            self.targets.update(LISTING_TARGETS)
-            crawled = self.corpus.speech_ids("crawl")
-            items += [(speech_item(sid, self.wayback), {"kind": "cdx", "speech_id": sid})
-                      for sid in crawled]
-            self.crawler.stats.set_value("wayback/speeches", len(crawled))
-            self.add(items)
+            self.add([(prefix.item_key(t, self.wayback, "count"),
+                       {"kind": "prefix-count", "target": t}) for t in prefix.SPEECH_PREFIXES])
             self.client.flush()  # the frontier rows must be readable before the batch
         yield from self.next_batch()
 
@@ -158,20 +154,52 @@ class WaybackSpider(scrapy.Spider):
             n += 1
         return n
 
-    def next_batch(self):
-        """Requests for the next frontier items; a speech's captures join its chain."""
+    def next_batch(self) -> list:
+        """Requests for the pending frontier items: CDX pages first. Captures are held
+        until no CDX page is left (none in flight, none new in the frontier), then each
+        speech's chain starts. Called after each CDX answer too, so the run never waits
+        for Scrapy's idle signal between CDX pages."""
+        cdx = []
+        while batch := self.corpus.frontier_batch(self.crawl_id, self.cursor, BATCH):
+            for fid, key, meta in batch:
+                self.cursor = fid
+                if meta.get("kind") == "capture":
+                    self.held.setdefault(meta["speech_id"], []).append((key, meta))
+                else:
+                    cdx.append(self.request_for(key, meta))
+        self.cdx_in_flight += len(cdx)
+        return cdx or ([] if self.cdx_in_flight else self.release())
+
+    def cdx_answered(self):
+        """After a CDX answer: what it added to the frontier, or the captures."""
+        self.cdx_in_flight -= 1
+        self.client.flush()  # its frontier rows must be readable first
+        yield from self.next_batch()
+
+    def release(self) -> list:
+        """Start each speech's chain: its captures from every URL form, oldest first,
+        a run of one digest across forms fetched once (the others are ticked off)."""
         started = []
-        for fid, key, meta in self.corpus.frontier_batch(self.crawl_id, self.cursor, BATCH):
-            self.cursor = fid
-            if meta.get("kind") == "capture":
-                chain = self.chains.setdefault(meta["speech_id"], deque())
-                if not chain:
-                    started.append(meta["speech_id"])
-                chain.append((key, meta))
-            else:
-                yield self.request_for(key, meta)
-        for sid in started:
-            yield self.request_for(*self.chains[sid][0])
+        for sid, items in self.held.items():
+            by_moment = {(m["timestamp"], m["original"]): (k, m) for k, m in items}
+            keep = plan_fetches([Capture(t, o, digest=m.get("digest", ""))
+                                 for (t, o), (_, m) in by_moment.items()])
+            chain = [by_moment[(c.timestamp, c.original)] for c in keep]
+            self.skip([item for moment, item in by_moment.items()
+                       if moment not in {(c.timestamp, c.original) for c in keep}])
+            self.chains.setdefault(sid, deque()).extend(chain)
+            if len(self.chains[sid]) == len(chain):  # not already running
+                started.append(self.request_for(*chain[0]))
+        self.held = {}
+        return started
+
+    def skip(self, items) -> None:
+        for key, meta in items:
+            self.crawler.stats.inc_value("wayback/captures_skipped")
+            self.client.send(ArchiveFetched(
+                playback_url(meta["timestamp"], meta["original"], self.wayback), 0,
+                "capture not fetched: another URL form of the speech has these bytes"
+                " just before it", frontier=key, speech_id=meta["speech_id"]))
 
     def chain_next(self, speech_id: str):
         chain = self.chains.get(speech_id)
@@ -183,22 +211,20 @@ class WaybackSpider(scrapy.Spider):
             self.chains.pop(speech_id, None)
 
     def request_for(self, key: str, meta: dict) -> scrapy.Request:
-        kind = meta["kind"]
-        extra = {}
-        if kind == "cdx":
-            queries = cdx_queries(meta["speech_id"], self.wayback)
-            url, callback, extra = queries[0], self.parse_speech_cdx, {"queries": queries[1:],
-                                                                       "found": []}
-        elif kind == "listing-cdx":
-            url = cdx_query_url(meta["target"], self.wayback, limit=MAX_ROWS,
-                                match_type="prefix" if meta.get("prefix") else None)
-            callback = self.parse_listing_cdx
+        kind, target = meta["kind"], meta.get("target", "")
+        callback = self.parse_prefix
+        if kind == "prefix-count":
+            url = prefix.num_pages_url(target, self.wayback)
+        elif kind == "prefix-page":
+            url = prefix.page_url(target, meta["page"], self.wayback)
+        elif kind == "prefix-resume":
+            url = prefix.resume_url(target, meta.get("key"), self.wayback)
         else:
             url = playback_url(meta["timestamp"], meta["original"], self.wayback)
-            callback = self.parse_capture if kind == "capture" else self.parse_listing
+            callback = self.parse_capture
         return scrapy.Request(url, callback=callback, errback=self.failed, dont_filter=True,
                               meta={"handle_httpstatus_list": STATUSES, "item": (key, meta),
-                                    "kind": "wayback", **extra})
+                                    "kind": "wayback"})
 
     # ---- failures ----
 
@@ -216,45 +242,11 @@ class WaybackSpider(scrapy.Spider):
             yield self.capture_message(key, meta, url, status or 0, {}, b"", reason=why)
             yield from self.chain_next(meta["speech_id"])
             return
-        yield ArchiveFetched(url, status or 0, why, frontier=key,
-                             speech_id=meta.get("speech_id"), failed=True)
-        if kind != "cdx":  # a listing not read: removed speeches may go unfound
-            self.problems.append(f"{url}: {why}")
+        self.client.send(ArchiveFetched(url, status or 0, why, frontier=key, failed=True))
+        self.problems.append(f"{url}: {why}")  # a CDX page not read: its captures unfound
+        yield from self.cdx_answered()
 
     # ---- callbacks ----
-
-    @item_guard
-    def parse_speech_cdx(self, response):
-        key, meta = response.meta["item"]
-        if response.status != 200:
-            yield from self.item_failed(response.meta, response.url, f"HTTP {response.status}",
-                                        response.status)
-            return
-        captures, warnings = parse_cdx(response.body)
-        if any(w.startswith("cdx-unreadable") for w in warnings):
-            yield from self.item_failed(response.meta, response.url, "; ".join(warnings), 200)
-            return
-        self.crawler.stats.inc_value("wayback/cdx_queries")
-        found, rest = response.meta["found"] + [captures], response.meta["queries"]
-        if rest:  # the next alias of the same speech
-            yield scrapy.Request(rest[0], callback=self.parse_speech_cdx, errback=self.failed,
-                                 dont_filter=True, meta={
-                                     "handle_httpstatus_list": STATUSES, "item": (key, meta),
-                                     "kind": "wayback", "queries": rest[1:], "found": found})
-            return
-        planned = plan_fetches(*found)
-        sid = meta["speech_id"]
-        self.add([(frontier_key(playback_url(c.timestamp, c.original, self.wayback)),
-                   {"kind": "capture", "speech_id": sid, "timestamp": c.timestamp,
-                    "original": c.original, "archive_only": bool(meta.get("archive_only")),
-                    "speech_url": meta.get("speech_url")}) for c in planned])
-        self.crawler.stats.inc_value("wayback/captures_planned", len(planned))
-        why = f"cdx: {sum(map(len, found))} captures, {len(planned)} distinct"
-        if meta.get("archive_only") and not planned:
-            why += "; named by a captured listing but never captured itself: not recorded"
-            self.crawler.stats.inc_value("wayback/removed_uncaptured")
-        yield ArchiveFetched(response.url, 200, "; ".join([why, *warnings]), frontier=key,
-                             speech_id=sid, body_len=len(response.body))
 
     @item_guard
     def parse_capture(self, response):
@@ -273,55 +265,64 @@ class WaybackSpider(scrapy.Spider):
                               speech_url=meta.get("speech_url"), reason=reason)
 
     @item_guard
-    def parse_listing_cdx(self, response):
+    def parse_prefix(self, response):
         key, meta = response.meta["item"]
+        kind, target = meta["kind"], meta["target"]
+        if kind == "prefix-count" and response.status == 400:  # no paged mode here
+            self.count_cdx(response, key, f"cdx of {target}: no paged mode, resumption keys")
+            self.add([(prefix.item_key(target, self.wayback, "resume="),
+                       {"kind": "prefix-resume", "target": target, "key": None})])
+            yield from self.cdx_answered()
+            return
         if response.status != 200:
             yield from self.item_failed(response.meta, response.url, f"HTTP {response.status}",
                                         response.status)
             return
-        captures, warnings = parse_cdx(response.body)
-        if any(w.startswith("cdx-unreadable") for w in warnings):
-            yield from self.item_failed(response.meta, response.url, "; ".join(warnings), 200)
+        if kind == "prefix-count":
+            yield from self.read_num_pages(response, key, target)
             return
-        fresh = []
-        for c in captures:  # the same bytes list the same speeches: read them once
-            if c.digest and c.digest in self.listing_digests:
-                continue
-            self.listing_digests.add(c.digest)
-            fresh.append(c)
-        self.add([(frontier_key(playback_url(c.timestamp, c.original, self.wayback)),
-                   {"kind": "listing", "timestamp": c.timestamp, "original": c.original})
-                  for c in fresh])
-        why = f"cdx of {meta['target']}: {len(captures)} captures, {len(fresh)} to read"
-        yield ArchiveFetched(response.url, 200, "; ".join([why, *warnings]), frontier=key,
-                             body_len=len(response.body))
+        body, next_key = prefix.split_resume_key(response.body)
+        captures, warnings = parse_cdx(body, prefix.MAX_PAGE_ROWS)
+        if any(w.startswith(("cdx-unreadable", "cdx-truncated")) for w in warnings):
+            self.problems.append(f"{response.url}: {'; '.join(warnings)}")
+        planned = self.plan(captures)
+        if next_key:  # the next answer of this prefix, resumable from here
+            self.add([(prefix.item_key(target, self.wayback, f"resume={next_key}"),
+                       {"kind": "prefix-resume", "target": target, "key": next_key})])
+        why = f"cdx of {target}: {len(captures)} captures, {planned} to fetch"
+        self.count_cdx(response, key, "; ".join([why, *warnings]))
+        yield from self.cdx_answered()
 
-    @item_guard
-    def parse_listing(self, response):
-        key, meta = response.meta["item"]
-        if response.status != 200:
-            yield from self.item_failed(response.meta, response.url, f"HTTP {response.status}",
-                                        response.status)
+    def read_num_pages(self, response, key: str, target: str):
+        pages = prefix.parse_num_pages(response.body)
+        if pages is None:
+            yield from self.item_failed(response.meta, response.url,
+                                        "showNumPages did not answer a number", 200)
             return
-        original = (parse_playback_url(response.url) or (None, meta["original"]))[1]
-        entries, further = parse_listing_capture(response.body, original)
-        unknown = unknown_ids(entries, self.known)
-        self.known.update(unknown)
-        first_url = {}
-        for entry in entries:
-            first_url.setdefault(canonical_id(entry.url), entry.url)
-        items = [(speech_item(sid, self.wayback), {"kind": "cdx", "speech_id": sid,
-                                                   "archive_only": True,
-                                                   "speech_url": first_url.get(sid)})
-                 for sid in unknown]
-        for url in further:
-            target = listing_target(url)
-            if target not in self.targets and not covered(target):
-                self.targets.add(target)
-                items.append((listing_item(target, self.wayback),
-                              {"kind": "listing-cdx", "target": target}))
+        self.add([(prefix.item_key(target, self.wayback, f"page={i}"),
+                   {"kind": "prefix-page", "target": target, "page": i}) for i in range(pages)])
+        self.count_cdx(response, key, f"cdx of {target}: {pages} pages")
+        yield from self.cdx_answered()
+
+    def count_cdx(self, response, key: str, why: str) -> None:
+        self.crawler.stats.inc_value("wayback/cdx_queries")
+        self.client.send(ArchiveFetched(response.url, response.status, why, frontier=key,
+                                        body_len=len(response.body)))
+
+    def plan(self, captures) -> int:
+        """Capture items of the speech pages among a CDX page's rows: each speech's URL
+        forms merged in time, adjacent duplicates (one digest) fetched once."""
+        items = []
+        for sid, found in prefix.speech_captures(captures).items():
+            only = sid not in self.crawled
+            if only and sid not in self.archive_only:
+                self.archive_only.add(sid)
+                self.crawler.stats.inc_value("wayback/removed_found")
+            items += [(frontier_key(playback_url(c.timestamp, c.original, self.wayback)),
+                       {"kind": "capture", "speech_id": sid, "timestamp": c.timestamp,
+                        "original": c.original, "digest": c.digest, "archive_only": only,
+                        "speech_url": c.original if only else None})
+                      for c in plan_fetches(found)]
         self.add(items)
-        self.crawler.stats.inc_value("wayback/removed_found", len(unknown))
-        yield ArchiveFetched(response.url, 200, f"captured listing: {len(entries)} entries,"
-                             f" {len(unknown)} unknown to the corpus", frontier=key,
-                             body_len=len(response.body))
+        self.crawler.stats.inc_value("wayback/captures_planned", len(items))
+        return len(items)

@@ -115,6 +115,10 @@ def _write_feed(db_path: str, path: str) -> None:
               help="Refresh this Atom feed of added, changed and gone speeches after the run.")
 @click.option("--known-run", type=click.IntRange(min=1), default=defaults.KNOWN_RUN, show_default=True,
               help="A listing stops after this many known speeches in a row.")
+@click.option("--revalidate", type=click.IntRange(min=0), default=defaults.REVALIDATE,
+              show_default=True,
+              help="Also revalidate (conditional GET) the N live speeches fetched longest"
+                   " ago: finds edits the sitemap never announces. 0: none.")
 @click.option("--component-listing", "component_listings", multiple=True,
               help="Also read this component listing's first page (e.g. /civil/speeches).")
 def crawl_command(**kwargs):
@@ -122,7 +126,8 @@ def crawl_command(**kwargs):
 
     Reads robots.txt, the first page of /news/speeches, the JSON API's newest page and
     the sitemap index by conditional GET (a 304 when nothing changed); fetches new
-    speeches and those the sitemap says changed. Exit 0 healthy, 3 unhealthy, 75 when
+    speeches and those the sitemap says changed, and revalidates the --revalidate
+    speeches fetched longest ago. Exit 0 healthy, 3 unhealthy, 75 when
     another crawl holds the database.
 
     \b

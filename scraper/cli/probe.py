@@ -89,8 +89,13 @@ def _echo_report(report: dict) -> None:
             help="Seconds between two requests (the larger of it and Crawl-delay wins).")
 @env_option("--contact", default="", envvar="JUSTICE_CONTACT",
             help="E-mail or URL put in the User-Agent so the site can reach you.")
+@click.option("--backoff", type=click.FloatRange(min=0), default=defaults.BACKOFF_BASE,
+              show_default=True,
+              help="Seconds of the first wait after a 5xx or 429 without Retry-After"
+                   " (doubles each retry; 3 retries a page; a Retry-After over 60 s ends"
+                   " the probe).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def probe_command(base_url, out, per_generation, delay, contact, as_json):
+def probe_command(base_url, out, per_generation, delay, contact, backoff, as_json):
     """Check the live site in about a minute before the first crawl: robots.txt, the
     first listing page, the RSS feed, the sitemap index and one sub-sitemap, the static
     archive index, then a few speeches of each generation, extracted and compared with
@@ -109,12 +114,14 @@ def probe_command(base_url, out, per_generation, delay, contact, as_json):
     Exit 0 when title, date and paragraphs (and speakers and components on current and
     Drupal 7 pages) were found on every sample, nothing disagreed with its witness and
     no page failed; 3 otherwise, with one line naming the field and where; 2 bad usage.
+    A busy site (429, 5xx) is waited out and asked again within a few minutes.
     """
     from scraper.cli.options import CliError
     from scraper.probe.run import run
 
     folder = _out_folder(out)
-    report = run(base_url, defaults.user_agent(contact), folder, delay, per_generation)
+    report = run(base_url, defaults.user_agent(contact), folder, delay, per_generation,
+                 backoff=backoff)
     if as_json:
         echo_json(report)
     else:

@@ -261,9 +261,33 @@ def export_command(db_path, fmt, out_dir, as_of, since, until, force):
     click.echo(f"and {out / 'manifest.json'}, {out / 'datapackage.json'}")
 
 
+@click.command("recompress")
+@db_option
+@corpus_errors
+def recompress_command(db_path):
+    """Rewrite the raw pages with zstd and a dictionary built from the corpus's own pages
+    (older corpora hold zlib), then VACUUM to give the space back. The bytes read back,
+    their sha256, `reextract` and the WARC export are unchanged. Takes the corpus lock.
+
+    \b
+    Example:
+      doj-speeches recompress --db corpus.db && doj-speeches check --db corpus.db
+    """
+    from corpus.store.lock import CorpusLock
+
+    with CorpusLock(db_path), open_corpus(db_path) as corpus:
+        result = corpus.recompress()
+    click.echo(f"recompressed {result['pages']} raw pages: {result['stored_bytes_before']:,}"
+               f" -> {result['stored_bytes_after']:,} bytes stored (dictionary"
+               f" {result['dictionary']})")
+    if result["skipped"]:
+        click.echo(f"left as they were: {result['skipped']} raw pages whose bytes do not"
+                   " match their sha256 (run `doj-speeches check`)", err=True)
+
+
 def register(group: click.Group) -> None:
     from scraper.cli.history import history_command
 
     for command in (import_pages_command, stats_command, search_command, history_command,
-                    reextract_command, check_command, export_command):
+                    reextract_command, check_command, export_command, recompress_command):
         group.add_command(command)

@@ -138,6 +138,9 @@ def summary(stats: dict, extra_requests: int, started: float, delay: float = 0.0
         "robots_forbidden": stats.get("robots/forbidden", 0),
         "delay": delay,
         "discovered": stats.get("discovery/speeches", 0),
+        # --revalidate: how many were asked, and the outcome of each (a 304: not_modified).
+        "revalidated": {k.split("/", 1)[1]: v for k, v in sorted(stats.items())
+                        if k.startswith("revalidate/")},
         "warnings": {k.split("/", 1)[1]: v for k, v in sorted(stats.items())
                      if k.startswith("warnings/")},
         # Files of speeches (issue 12): never speech pages, so apart from the outcomes.
@@ -157,6 +160,10 @@ def format_summary(s: dict) -> str:
     rows = [("requests", s["requests"]), ("speech pages", s["pages"])]
     rows += [(LABELS.get(o.value, o.value), s[o.value]) for o in SPEECH_OUTCOMES]
     rows += [(f"  failed: {k}", v) for k, v in s["failed_by_reason"].items()]
+    if s.get("revalidated"):
+        outcomes = {k: v for k, v in s["revalidated"].items() if k != "requested"}
+        rows.append(("revalidated", f"{s['revalidated'].get('requested', 0)}: " + ", ".join(
+            f"{v} {LABELS.get(k, k).replace('_', ' ')}" for k, v in outcomes.items())))
     rows += [("retries", s["retries"]), ("robots.txt forbidden", s["robots_forbidden"]),
              ("seconds", s["seconds"]), ("pages/s", s["pages_per_second"])]
     rows += [(f"witness: {name}", f"{v['agree']} agree, {v['disagree']} disagree,"

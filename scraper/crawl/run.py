@@ -35,6 +35,7 @@ class CrawlOptions:
     ignore_robots: bool = False
     max_failures: float = defaults.MAX_FAILURES
     known_run: int = defaults.KNOWN_RUN
+    revalidate: int = defaults.REVALIDATE  # scheduled crawl only
     component_listings: list[str] = field(default_factory=list)
     since: str | None = None
     until: str | None = None

@@ -91,6 +91,7 @@ def build_settings(opts, robots_txt: str, delay: float, since_moment):
         "JUSTICE_CONTACT": opts.contact,
         "JUSTICE_COMPONENT_LISTINGS": opts.component_listings,
         "JUSTICE_KNOWN_RUN": opts.known_run,
+        "JUSTICE_REVALIDATE": opts.revalidate if opts.mode == "crawl" else 0,
         "JUSTICE_MAX_FAILURES": opts.max_failures,
         "JUSTICE_IGNORE_ROBOTS": opts.ignore_robots,
         "JUSTICE_ROBOTS_TXT": robots_txt,

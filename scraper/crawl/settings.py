@@ -18,6 +18,7 @@ JUSTICE_DELAY = defaults.DELAY
 JUSTICE_CONTACT = ""  # appended to the User-Agent when set
 JUSTICE_COMPONENT_LISTINGS = []  # e.g. ["/civil/speeches"]: off by default
 JUSTICE_KNOWN_RUN = defaults.KNOWN_RUN
+JUSTICE_REVALIDATE = defaults.REVALIDATE  # scheduled crawl: oldest fetches revalidated
 JUSTICE_MAX_FAILURES = defaults.MAX_FAILURES
 JUSTICE_MAX_RETRY_AFTER = defaults.MAX_RETRY_AFTER
 JUSTICE_BACKOFF_BASE = defaults.BACKOFF_BASE

@@ -141,6 +141,8 @@ class Sources:
             yield from self.owed_attachments()
             yield from self.next_batch()
         crawl = self.mode == "crawl"
+        # First, so discovery does not ask again for a page revalidated here.
+        yield from self.revalidation()
         if "listing" in self.sources:
             paths = [LISTINGS["current"]] + list(self.component_listings)
             if not crawl:

@@ -76,7 +76,7 @@ def problems(samples: list[Sample], pages: list, listed: dict) -> list[str]:
     lines += [f"{s.generation} sample failed: {s.error} at {s.final_url}"
               for s in samples if s.error]
     lines += [f"{p.kind} failed: {p.reason} at {p.url}" for p in pages
-              if p.reason and p.kind != "speech"]
+              if p.reason and p.kind != "speech" and not p.retried]
     if listed.get("listing") == 0:
         lines.append("the listing page listed no speeches: its markup may have changed")
     if not samples:

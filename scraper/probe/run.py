@@ -32,6 +32,7 @@ from corpus.extract.witness import reconcile, tally
 from scraper.discovery import parsers as discovery
 from scraper.discovery.paths import ARCHIVE_INDEX, FEED, LISTINGS, SITEMAP
 from scraper.crawl import settings
+from scraper.probe.busy import Patience, SiteBusy
 from scraper.probe.report import (COVERAGE, GENERATIONS, Sample, coverage, notes, problems,
                                   warning_kinds)
 from scraper.crawl.robots import _read, check_speech_paths, fetch_robots
@@ -60,6 +61,7 @@ class Page:
     reason: str = ""  # why it failed, when it did
     file: str = ""
     sha256: str = ""
+    retried: bool = False  # a busy answer asked again: the retry's page says how it went
 
     @property
     def ok(self) -> bool:
@@ -69,7 +71,8 @@ class Page:
 class Fetcher:
     """One request at a time, `delay` seconds apart (start to start), robots obeyed."""
 
-    def __init__(self, base_url: str, agent: str, out: Path, timeout: float = TIMEOUT):
+    def __init__(self, base_url: str, agent: str, out: Path, timeout: float = TIMEOUT,
+                 backoff: float = 2.0):
         self.base = base_url.rstrip("/")
         self.host = urlsplit(self.base).netloc
         self.agent, self.out, self.timeout = agent, out, timeout
@@ -79,6 +82,7 @@ class Fetcher:
         self.disallowed: list[dict] = []
         self._opener = urllib.request.build_opener(_NoRedirect)
         self._last = None
+        self.patience = Patience(backoff)  # 429 and 5xx: waited out, asked again
 
     def robots(self, delay: float) -> Page:
         self._last = time.monotonic()
@@ -119,6 +123,10 @@ class Fetcher:
         self._last = time.monotonic()
 
     def _request(self, url: str, kind: str) -> Page:
+        """One page, asked again while the site answers busy (scraper/probe/busy.py)."""
+        return self.patience.ask(lambda: self._request_once(url, kind), url)
+
+    def _request_once(self, url: str, kind: str) -> Page:
         self._pace()
         request = urllib.request.Request(url, headers={"User-Agent": self.agent})
         page = Page(url, kind)
@@ -310,15 +318,20 @@ def take_samples(fetcher: Fetcher, found: dict, per_generation: int) -> list[Sam
     return samples
 
 
-def run(base_url: str, agent: str, out: Path, delay: float, per_generation: int) -> dict:
+def run(base_url: str, agent: str, out: Path, delay: float, per_generation: int,
+        backoff: float = 2.0) -> dict:
     """Probe the site; the report (saved as report.json beside the pages)."""
-    fetcher = Fetcher(base_url, agent, out)
+    fetcher = Fetcher(base_url, agent, out, backoff=backoff)
     started = time.monotonic()
+    sources: list[dict] = []
+    samples: list[Sample] = []
+    busy = None
     try:
         fetcher.robots(delay)
-        sources: list[dict] = []
         found = discover(fetcher, per_generation, sources)
         samples = take_samples(fetcher, found, per_generation)
+    except SiteBusy as exc:  # the site wants more patience than a probe has
+        busy = str(exc)
     finally:
         fetcher.write_index()
     listed = {s["source"]: s.get("speeches") for s in sources}
@@ -331,7 +344,9 @@ def run(base_url: str, agent: str, out: Path, delay: float, per_generation: int)
         "samples": [asdict(s) for s in samples], "coverage": coverage(samples),
         "agreement": tally((s.agreement, s.warnings) for s in samples if not s.error),
         "warnings": warning_kinds(samples),
-        "problems": problems(samples, fetcher.pages, listed),
+        "retries": fetcher.patience.retries,
+        "retry_wait_seconds": round(fetcher.patience.waited, 1),
+        "problems": [busy] if busy else problems(samples, fetcher.pages, listed),
         "notes": notes(samples),
     }
     report["exit_status"] = 3 if report["problems"] else 0

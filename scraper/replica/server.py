@@ -327,9 +327,9 @@ class Replica:
             yield self.site.gold(cid)
 
     def mutate(self, change=0, remove=0, add=0, chrome=0, revert=0, footer=False, seed=None,
-               generations=None) -> dict:
+               generations=None, silent=0) -> dict:
         return self.site.mutate(change=change, remove=remove, add=add, chrome=chrome, revert=revert,
-                                footer=footer, seed=seed, generations=generations)
+                                footer=footer, seed=seed, generations=generations, silent=silent)
 
     def configure(self, **settings):
         """Change crawl_delay, disallow, api, feed, gone_status, sitemap_archive or markup
@@ -405,7 +405,7 @@ class Replica:
             return [self.gold(i) for i in ids]
         if name == "mutate" and method == "POST":
             kwargs = {k: v for k, v in data.items()}
-            for key in ("change", "remove", "add", "chrome", "revert"):
+            for key in ("change", "remove", "add", "chrome", "revert", "silent"):
                 if isinstance(kwargs.get(key), str) and kwargs[key].isdigit():
                     kwargs[key] = int(kwargs[key])
             return self.mutate(**kwargs)

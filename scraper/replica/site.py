@@ -278,14 +278,16 @@ class Site:
         return keys
 
     def mutate(self, change=0, remove=0, add=0, chrome=0, revert=0, footer=False,
-               seed=None, generations=None) -> dict:
+               seed=None, generations=None, silent=0) -> dict:
         """Change the site between two crawls; returns the ids concerned.
 
         change: edit the text (and every third time the title) of N live speeches, or of
         the given ids; remove: make them answer 404/410; add: N new speeches, the newest
         of all; chrome: bump the "Updated" date (Drupal) or the markup (archive) only;
         revert: restore edited speeches to their original content (A -> B -> A);
-        footer: change the footer of every page (content unchanged).
+        footer: change the footer of every page (content unchanged);
+        silent: edit the text of N live speeches (or the given ids) and leave their
+        lastmod alone (sitemap, Last-Modified, listings): only a refetch finds it.
         """
         with self.lock:
             self.mutations += 1
@@ -304,11 +306,15 @@ class Site:
                 return chosen
 
             live = self.live()
-            result = {"changed": [], "removed": [], "added": [], "chrome": [], "reverted": [], "time": ts}
+            result = {"changed": [], "removed": [], "added": [], "chrome": [], "reverted": [],
+                      "silent": [], "time": ts}
             for s in pick(change, live):
                 s.edits += 1
                 self._touch_speech(s, ts)
                 result["changed"].append(s.cid)
+            for s in pick(silent, live):
+                s.edits += 1  # s.changed kept: the ETag (a hash of the body) still moves
+                result["silent"].append(s.cid)
             for s in pick(revert, [s for s in live if s.edits]):
                 s.edits = 0
                 self._touch_speech(s, ts)

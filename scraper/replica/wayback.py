@@ -6,6 +6,8 @@
         wb.expected(speech_id)          # [(captured_at, gold record)]: one per distinct content
         wb.captures(speech_id)          # every capture (duplicates, redirects, 404s included)
         wb.throttle(times=2, retry_after="1")   # the next 2 requests answer 429
+        LocalWayback(replica, page_rows=50)     # CDX paged mode, 50 rows a page
+        LocalWayback(replica, paged=False)      # no paged mode: resumption keys only
         wb.requests()                   # what was asked, when
 
 Built once from the replica's speeches (seeded): each speech gets several captures at
@@ -23,7 +25,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import json
 import random
 import socket
 import threading
@@ -33,7 +34,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from corpus.record import content_hash
-from scraper.replica import synth
+from scraper.replica import cdxquery, synth
 from scraper.replica.synth import Speech
 
 SITE = "https://www.justice.gov"
@@ -70,7 +71,11 @@ def _digest(body: bytes) -> str:
 
 class LocalWayback:
     def __init__(self, replica, *, edited: int = 10, removed: int = 4, seed: int = 1,
-                 host: str = "127.0.0.1", port: int = 0):
+                 host: str = "127.0.0.1", port: int = 0, page_rows: int = 3000,
+                 paged: bool = True):
+        # page_rows: CDX rows per page of the paged mode (the archive's index blocks);
+        # paged=False: a server that answers 400 to it (resumption keys only).
+        self.page_rows, self.paged = page_rows, paged
         self.replica, self.site = replica, replica.site
         self.host, self.port = host, port
         self.rnd = random.Random(f"wayback/{seed}")
@@ -197,38 +202,10 @@ class LocalWayback:
 
     # ------------------------------------------------------------------ answers
 
-    def cdx(self, query: dict) -> bytes:
-        url = query.get("url", [""])[0]
-        prefix = query.get("matchType", ["exact"])[0] == "prefix" or url.endswith("*")
-        key = surt_key(url.rstrip("*"))
-        if prefix:
-            rows = [c for k, lst in self._by_key.items() if k.startswith(key) for c in lst]
-        else:
-            rows = list(self._by_key.get(key, []))
-        rows.sort(key=lambda c: (c.timestamp, c.original))
-        for spec in query.get("filter", []):
-            field, _, value = spec.partition(":")
-            negate = field.startswith("!")
-            field = field.lstrip("!")
-            rows = [c for c in rows if (str(getattr(c, "status" if field == "statuscode" else field, ""))
-                                        == value) != negate]
-        for spec in query.get("collapse", []):  # adjacent duplicates only, as the archive
-            field, _, width = spec.partition(":")
-            field = "status" if field == "statuscode" else field
-
-            def cut(c, field=field, width=int(width or 0)):
-                value = str(getattr(c, field, ""))
-                return value[:width] if width else value
-
-            rows = [c for i, c in enumerate(rows) if i == 0 or cut(c) != cut(rows[i - 1])]
-        limit = int(query.get("limit", ["0"])[0] or 0)
-        rows = rows[:limit] if limit > 0 else rows
-        fields = query.get("fl", ["timestamp,original,statuscode,digest,mimetype"])[0].split(",")
-        names = {"statuscode": "status", "mimetype": "mimetype"}
-        table = [[str(getattr(c, names.get(f, f), "")) for f in fields] for c in rows]
-        if query.get("output", [""])[0] == "json":
-            return json.dumps([fields] + table if table else []).encode()
-        return "".join(" ".join(r) + "\n" for r in table).encode()
+    def cdx(self, query: dict) -> tuple[int, bytes]:
+        """A CDX search (scraper/replica/cdxquery.py: paging and resumption keys too)."""
+        return cdxquery.answer(self._by_key, query, surt_key, page_rows=self.page_rows,
+                               paged=self.paged)
 
     def playback(self, rest: str) -> tuple[int, dict, bytes]:
         stamp, _, original = rest.partition("/")
@@ -264,7 +241,8 @@ class LocalWayback:
                 return 429, {"Retry-After": retry_after}, b"Too Many Requests"
         parts = urlsplit(target)
         if parts.path == "/cdx/search/cdx":
-            return 200, {"Content-Type": "text/plain; charset=utf-8"}, self.cdx(parse_qs(parts.query))
+            status, body = self.cdx(parse_qs(parts.query))
+            return status, {"Content-Type": "text/plain; charset=utf-8"}, body
         if target.startswith("/web/"):
             return self.playback(target[len("/web/"):])
         return 404, {}, b"not found"

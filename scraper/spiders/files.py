@@ -52,6 +52,8 @@ class Attachments:
             if not entry.attachments:
                 continue
             sid = canonical_id(entry.url)
+            if sid in self.revalidating:
+                continue  # a revalidation is one request: its files come only with an edit
             if sid in self.pages_read:
                 self.fetch_attachments([
                     {"url": a.url, "name": a.name, "media_type": a.media_type_guess,

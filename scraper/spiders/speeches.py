@@ -24,6 +24,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
+from corpus.outcomes import SPEECH_OUTCOMES, Outcome, sql_in
 from corpus.store.messages import DiscoveryFetched, FrontierAdd, PageFailed, PageFetched, PageForbidden
 from corpus.urls import canonical_id
 from scraper.crawl import failures
@@ -42,6 +43,8 @@ logger = logging.getLogger(__name__)
 # Speech pages answer these to the callback (after retries) so each outcome is recorded.
 PAGE_STATUSES = [304, 404, 410, 429, 500, 502, 503, 504, 522, 524, 408]
 FRONTIER_BATCH = 500  # speech requests held in memory at a time
+# Fetches of a speech page itself (not its files, not the archive's captures of it).
+PAGE_OUTCOMES = SPEECH_OUTCOMES + (Outcome.FORBIDDEN,)
 
 
 class SpeechesSpider(Attachments, Sources, scrapy.Spider):
@@ -66,6 +69,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         self.frontier_writes = 0  # FrontierAdd messages the writer has not answered yet
         self.page_kinds = {"PageFetched", "PageFailed", "PageForbidden"}
         self.frontier_dry = False  # the last batch read was empty (no write since)
+        self.revalidating: set[str] = set()  # canonical ids of this run's revalidations
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -74,6 +78,7 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         settings = crawler.settings
         spider.base_url = settings.get("JUSTICE_BASE_URL").rstrip("/")
         spider.known_run = settings.getint("JUSTICE_KNOWN_RUN", 5)
+        spider.revalidate = settings.getint("JUSTICE_REVALIDATE", 0)
         spider.pagesize = settings.getint("JUSTICE_API_PAGESIZE", 50)
         spider.component_listings = settings.getlist("JUSTICE_COMPONENT_LISTINGS")
         spider.since_moment = settings.get("JUSTICE_SINCE_MOMENT")
@@ -103,6 +108,8 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
         """The writer's reply to any message of this crawl, in the order sent."""
         if reply.kind in self.page_kinds:
             count_page(self.crawler.stats, reply)
+            if canonical_id(reply.url) in self.revalidating:
+                self.crawler.stats.inc_value(f"revalidate/{reply.outcome}")
             if reply.attachments:  # the files the page links: fetched next
                 self.fetch_attachments(reply.attachments)
         elif reply.kind == "FrontierAdd":
@@ -244,6 +251,25 @@ class SpeechesSpider(Attachments, Sources, scrapy.Spider):
             elif edited_since(entry.lastmod, state["last_seen"]):
                 yield from self.speech_request(self.local(entry.url), conditional=True,
                                                meta=entry.meta())
+
+    def revalidation(self):
+        """Scheduled crawl: conditional GETs to the live speeches fetched longest ago. A
+        304 still records a fetch (last_seen moves), so the next run takes the next ones:
+        an edit the sitemap never announces is found within ceil(live / N) runs."""
+        if self.mode != "crawl" or self.revalidate <= 0:
+            return
+        # The last attempt, not last_seen: a page that fails or that robots.txt now
+        # forbids moves to the back too, so it cannot hold the front of the rotation.
+        oldest = self.corpus.query(
+            "SELECT id, url FROM speeches s WHERE status = 'live' ORDER BY (SELECT max(f.id)"
+            " FROM fetches f WHERE f.speech_id = s.id AND f.outcome IN"
+            f" {sql_in(PAGE_OUTCOMES)}), last_seen, id LIMIT ?", (self.revalidate,))
+        for row in oldest:  # its URL, not its id: a Drupal 7 id redirects (one more request)
+            self.revalidating.add(row["id"])
+            self.crawler.stats.inc_value("revalidate/requested")
+            yield from self.speech_request(self.local(row["url"]) or self.url(row["id"]),
+                                           conditional=True,
+                                           meta={"source": "revalidate"})
 
     def discovered(self, entries):
         """Backfill: put in-range entries in the frontier; fetch from it a batch at a time."""
