@@ -20,7 +20,8 @@ from click.testing import CliRunner
 from corpus.errors import UserError
 from corpus.record import FIELDS
 from corpus.publish.release import Meta, release
-from corpus.publish.schema import arrow_schema, table_schema
+from corpus.publish.package import table_schema
+from corpus.publish.schema import arrow_schema
 from scraper.cli import cli
 from tests.history_support import build, sid
 

@@ -4,5 +4,5 @@
 same tables without the citation files, or the raw pages as WARC/WACZ), the Atom feed of
 changes, and the data dictionary. The tables are listed once (`schema.TABLES`), typed
 from the record vocabulary, filled by `tables.ROWS` and written by one writer per format
-(`writers.py`).
+(`formats.py`, where each format is one entry).
 """

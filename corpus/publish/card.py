@@ -7,7 +7,8 @@ the `datasets` library at each data file.
 from __future__ import annotations
 
 from corpus.publish.package import LAW_URL, LICENSE_ID, Meta, _author, _yaml
-from corpus.publish.schema import LIST_NOTES, TABLES, columns
+from corpus.publish.formats import FORMATS
+from corpus.publish.schema import TABLES, columns
 
 TYPE_NAMES = {"str": "string", "int": "integer", "date": "date", "moment": "timestamp (UTC)",
               "list": "list of strings"}
@@ -72,7 +73,7 @@ def readme(meta: Meta, manifest: dict, released: str) -> str:
         " coverage per year.",
         "- `CHANGES.md`, `changes.jsonl` (when made with a previous release): speeches"
         " added, changed, gone and returned since it.", "",
-        f"Types: {LIST_NOTES[fmt]}.", "",
+        f"Types: {FORMATS[fmt].types}.", "",
         "The corpus on a given day, with each speech's status then, is the versions whose"
         " `seen_from` <= day < `seen_until` (or null) joined to the `speech_status` spell"
         " holding that day; `speeches` is that join at the release moment.", "",

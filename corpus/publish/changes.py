@@ -8,11 +8,11 @@ the previous release had and the one this release has.
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 from corpus.errors import UserError
+from corpus.publish.formats import FORMATS
 from corpus.publish.tables import changed_fields
 from corpus.store import Corpus
 
@@ -38,28 +38,12 @@ def read_previous(folder) -> tuple[dict[str, dict], dict]:
     path = folder / f"speeches.{fmt}"
     if not path.is_file():
         raise UserError(f"--previous {folder}: no speeches.{fmt} beside its manifest")
-    rows = _READERS[fmt](path)
+    if fmt not in FORMATS:
+        raise UserError(f"--previous {folder}: unknown format {fmt!r} in its manifest")
+    rows = FORMATS[fmt].read(path, list(_WANTED))
     return {r["id"]: {k: r.get(k) for k in _WANTED} for r in rows}, manifest
 
 
-def _read_parquet(path: Path) -> list[dict]:
-    import pyarrow.parquet as pq
-
-    return pq.read_table(path, columns=list(_WANTED)).to_pylist()
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
-def _read_csv(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return [{**r, "version": int(r["version"]) if r["version"] else None}
-                for r in csv.DictReader(fh)]
-
-
-_READERS = {"parquet": _read_parquet, "jsonl": _read_jsonl, "csv": _read_csv}
 
 
 def compare(corpus: Corpus, previous: dict[str, dict], current: dict[str, dict]) -> list[dict]:

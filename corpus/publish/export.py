@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from corpus.errors import UserError
 from corpus.moments import option_date, parse_moment
-from corpus.publish.folder import FORMATS, others, out_folder
+from corpus.publish.folder import others, out_folder
+from corpus.publish.formats import FORMATS, RAW_FORMATS
 from corpus.publish.manifest import manifest as make_manifest
 from corpus.publish.package import datapackage, write_json
 from corpus.publish.release import write_tables
 from corpus.store import Corpus
 
 __all__ = ["export", "FORMATS", "RAW_FORMATS"]
-RAW_FORMATS = ("warc", "wacz")
 
 
 def export(corpus: Corpus, fmt: str, out_dir, *, as_of=None, since=None, until=None,

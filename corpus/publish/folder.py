@@ -10,7 +10,6 @@ from pathlib import Path
 from corpus.errors import UserError
 from corpus.publish.manifest import sha256
 
-FORMATS = ("parquet", "jsonl", "csv")  # the formats of the tables
 
 
 def out_folder(out_dir, force: bool, own=None, what: str = "export") -> Path:

@@ -12,7 +12,7 @@ import sqlite3
 from importlib import metadata
 from pathlib import Path
 
-from corpus.publish.schema import LIST_NOTES
+from corpus.publish.formats import FORMATS
 
 DATASET = "doj-speeches: speeches of the US Department of Justice (justice.gov)"
 PROJECT = "doj-speeches"
@@ -91,7 +91,7 @@ def manifest(corpus, *, kind: str, fmt: str, files: list[dict], moment: str | No
         "extractor_versions": sorted(written["extractors"]),
         "crawl_ids": sorted(written["crawl_ids"]),
         "last_crawl": last_crawl(corpus, moment),
-        "types": LIST_NOTES[fmt],
+        "types": FORMATS[fmt].types,
         "reproducibility": ("the same corpus written with the same arguments gives"
                             " byte-identical data files; the metadata files carry the"
                             " generation time"),

@@ -11,7 +11,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.publish.schema import TABLES, table_schema
+from corpus.publish.formats import FORMATS
+from corpus.publish.schema import TABLES, columns
 
 NAME = "doj-speeches"
 DEFAULT_TITLE = "Speeches of the US Department of Justice (justice.gov), with their history"
@@ -36,8 +37,6 @@ LICENSE = {
              " are not subject to copyright (17 U.S.C. 105)",
     "path": LAW_URL,
 }
-MEDIA_TYPES = {"jsonl": "application/jsonl", "csv": "text/csv",
-               "parquet": "application/vnd.apache.parquet"}
 ENV = "DOJ_RELEASE_"
 
 
@@ -60,18 +59,44 @@ class Meta:
                    url=url or env.get(ENV + "URL") or None)
 
 
+_FRICTIONLESS = {"str": "string", "int": "integer", "date": "date", "moment": "datetime",
+                 "list": "array"}
+
+
+def table_schema(table: str, fmt: str) -> dict:
+    """The Frictionless table schema of `table` as written in `fmt` (its quirks are the
+    format's entry in corpus.publish.formats)."""
+    form, fields = FORMATS[fmt], []
+    for col in columns(table):
+        field = {"name": col.name, "type": _FRICTIONLESS[col.kind],
+                 "description": col.description}
+        if col.kind == "list":
+            field["description"] += form.list_cell
+            field["type"] = form.list_type
+        if col.kind == "moment":
+            field["description"] += " (UTC)"
+        if col.kind == "int" and form.int_missing:
+            field["missingValues"] = list(form.int_missing)
+        if col.name in TABLES[table]["key"]:
+            field["constraints"] = {"required": True}
+        fields.append(field)
+    schema = {"fields": fields, "primaryKey": list(TABLES[table]["key"])}
+    if TABLES[table].get("foreign_keys"):
+        schema["foreignKeys"] = TABLES[table]["foreign_keys"]
+    if form.missing:
+        schema["missingValues"] = list(form.missing)
+    return schema
+
+
 def _resource(entry: dict, fmt: str) -> dict:
     table = entry["table"]
     resource = {
         "name": table, "path": entry["name"], "title": TABLES[table]["title"],
-        "profile": "tabular-data-resource", "format": fmt, "mediatype": MEDIA_TYPES[fmt],
+        "profile": "tabular-data-resource", "format": fmt, "mediatype": FORMATS[fmt].media_type,
         "encoding": "utf-8", "bytes": entry["bytes"], "hash": f"sha256:{entry['sha256']}",
         "schema": table_schema(table, fmt),
     }
-    if fmt == "parquet":
-        # Frictionless reads Parquet through pyarrow, never as a byte stream, so it has
-        # no byte count to compare (a `bytes` here is an error whatever its value). The
-        # hash stays; manifest.json has the byte count of every file.
+    if not FORMATS[fmt].counts_bytes:  # the hash stays; manifest.json has the byte count
         del resource["bytes"]
     return resource
 

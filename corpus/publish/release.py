@@ -7,7 +7,7 @@
     CHANGES.md, changes.jsonl                       with a previous release: what changed
 
 `write_tables` is the one table writer: `export` calls it too. Module map: schema.py
-(the tables and their columns), tables.py (rows), status.py (status spells), writers.py
+(the tables and their columns), tables.py (rows), status.py (status spells), formats.py
 (data files), manifest.py, package.py (datapackage.json, CITATION.cff), card.py
 (README.md), changes.py (against a previous release).
 """
@@ -21,12 +21,13 @@ from corpus.moments import parse_moment
 from corpus.publish import changes as changes_mod
 from corpus.publish.card import readme
 from corpus.publish.coverage import coverage
-from corpus.publish.folder import FORMATS, out_folder
+from corpus.publish.folder import out_folder
+from corpus.publish.formats import FORMATS
 from corpus.publish.manifest import file_entry, manifest as make_manifest
 from corpus.publish.package import Meta, citation_cff, datapackage, write_json
 from corpus.publish.schema import TABLES
 from corpus.publish.tables import ROWS
-from corpus.publish.writers import write_table
+from corpus.publish.formats import write_table
 from corpus.store import Corpus
 
 __all__ = ["release", "write_tables", "Meta", "FORMATS", "default_version", "next_version"]

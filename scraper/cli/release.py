@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import click
 
+from corpus.publish.formats import FORMATS
+
 from scraper.cli.options import db_option
 from scraper.cli.options import corpus_errors, open_corpus
 
@@ -23,7 +25,7 @@ from scraper.cli.options import corpus_errors, open_corpus
 @click.option("--version", "version", help="Release version [default: the as-of date, or"
                                            " today's UTC date; a second release of that"
                                            " date is DATE.2, then DATE.3...].")
-@click.option("--format", "fmt", type=click.Choice(["parquet", "jsonl", "csv"]),
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)),
               default="parquet", show_default=True, help="Format of the release's tables.")
 @click.option("--title", envvar="DOJ_RELEASE_TITLE", help="Dataset title (DOJ_RELEASE_TITLE).")
 @click.option("--author", "authors", multiple=True,

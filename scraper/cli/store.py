@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from corpus.publish.formats import FORMATS, RAW_FORMATS
+
 from scraper.cli.options import corpus_errors, db_option, echo_csv, echo_json, format_option, open_corpus
 
 
@@ -213,7 +215,7 @@ def check_command(db_path, fmt):
 
 @click.command("export")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["parquet", "jsonl", "csv", "warc", "wacz"]),
+@click.option("--format", "fmt", type=click.Choice([*FORMATS, *RAW_FORMATS]),
               required=True, help="Data file format (warc, wacz: the raw pages, not the records).")
 @click.option("--out", "out_dir", required=True, type=click.Path(),
               help="Folder for the data files, manifest.json and datapackage.json.")
