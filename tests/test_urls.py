@@ -78,9 +78,15 @@ def test_encoded_separators_stay_encoded(encoded, kept):
     assert canonical_id("https://www.justice.gov/opa/speech/" + encoded) != "/opa/speech/a/b"
 
 
-def test_case_of_the_path_is_kept():
-    # Drupal paths are case-sensitive in principle: two spellings are not merged.
-    assert canonical_id("https://www.justice.gov/OPA/Speech/X") == "/OPA/Speech/X"
+def test_drupal_speech_paths_fold_to_lower_case_and_other_paths_keep_theirs():
+    # justice.gov's speech slugs are lower case: an upper-case spelling is the same speech,
+    # never a second one (docs/hostile.md, case 14)...
+    assert canonical_id("https://www.justice.gov/OPA/Speech/X") == "/opa/speech/x"
+    assert canonical_id("https://www.justice.gov/Archives/OPA/Speech/Y") == "/opa/speech/y"
+    # ...while the static archive's file names and any other path keep their case.
+    assert canonical_id("https://www.justice.gov/archive/ag/speeches/2001/Smith.htm") == \
+        "/archive/ag/speeches/2001/Smith.htm"
+    assert canonical_id("https://www.justice.gov/News/X") == "/News/X"
 
 
 @pytest.mark.parametrize("url", [

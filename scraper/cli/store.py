@@ -115,7 +115,7 @@ def search_command(db_path, query, limit, all_versions, fmt):
     Examples:
       doj-speeches search '"Justice Department" AND communities'
       doj-speeches search 'prosecut*' --limit 5 --format csv
-      doj-speeches search '"civil rights"' --all-versions
+      doj-speeches search '"Justice Department"' --all-versions
     """
     from corpus.views.search import search
 
