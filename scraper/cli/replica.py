@@ -87,9 +87,11 @@ def replica_command(speeches, port, host, seed, crawl_delay, disallow, no_api, g
         err=True,
     )
     # Ctrl-C and SIGTERM stop it, also when started where SIGINT is ignored (a background
-    # job of a script: Python then never raises KeyboardInterrupt, and it would hang on).
+    # job of a script: Python then never raises KeyboardInterrupt, and it would hang on)
+    # or blocked (a parent's signal mask is inherited: pytest-xdist's workers block it).
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, lambda *_: replica.stop())
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         replica.wait()
     finally:
