@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from types import SimpleNamespace
 
 from corpus.extract.attachments import (api_attachments, find_attachments, guess_media_type,
                                         is_pointer_only)
 from corpus.outcomes import READ_OUTCOMES, Outcome, sql_in
-from corpus.record import LIST_FIELDS, RECORD_FIELDS
+from corpus.record import EXTRACTED_FIELDS, LIST_FIELDS, RECORD_FIELDS, Speech
 from corpus.store.base import Store
 from corpus.store.extraction import TEXT_FROM_ATTACHMENT
 from corpus.store.fetches import FetchLog, fetch_row, norm_headers, to_json, validators
@@ -181,8 +180,9 @@ class Files:
         for name in LIST_FIELDS:
             if name != "paragraphs" and name in record:
                 record[name] = json.loads(record[name] or "[]")
-        speech = SimpleNamespace(**record, paragraphs=text[0],
-                                 extractor_version=current["extractor_version"])
+        speech = Speech(url=current["url"], paragraphs=text[0],
+                        extractor_version=current["extractor_version"],
+                        **{n: record[n] for n in EXTRACTED_FIELDS if n != "paragraphs"})
         outcome, version, _ = self.versions.apply(sid, speech, current["raw_sha256"], crawl_id,
                                                   now, current["url"], fetched=False)
         return version if outcome == "changed" else None
