@@ -75,6 +75,14 @@ def replica_command(speeches, port, host, seed, crawl_delay, disallow, no_api, g
         replica.start()
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    # Ctrl-C and SIGTERM stop it, also when started where SIGINT is ignored (a background
+    # job of a script: Python then never raises KeyboardInterrupt, and it would hang on)
+    # or blocked (a parent's signal mask is inherited: pytest-xdist's workers block it).
+    # Before the first line: whoever reads the base URL may press Ctrl-C at once, and a
+    # signal sent while it is still ignored would be lost.
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: replica.stop())
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     click.echo(replica.base_url)
     sys.stdout.flush()
     counts = {}
@@ -86,12 +94,6 @@ def replica_command(speeches, port, host, seed, crawl_delay, disallow, no_api, g
         + "); robots.txt, sitemap.xml, /news/speeches, /api/v1/speeches.json. Ctrl-C stops.",
         err=True,
     )
-    # Ctrl-C and SIGTERM stop it, also when started where SIGINT is ignored (a background
-    # job of a script: Python then never raises KeyboardInterrupt, and it would hang on)
-    # or blocked (a parent's signal mask is inherited: pytest-xdist's workers block it).
-    for number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(number, lambda *_: replica.stop())
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         replica.wait()
     finally:
