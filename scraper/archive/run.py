@@ -16,7 +16,7 @@ import time
 
 from corpus.errors import CrawlUnhealthy
 from scraper.crawl.defaults import user_agent
-from scraper.crawl.health import blocked
+from scraper.crawl.health import blocked, started_badly
 from scraper.crawl.robots import fetch_robots
 from scraper.crawl.runtime import RunKind
 
@@ -126,7 +126,7 @@ def health(stats: dict, problems: list[str], max_failures: float) -> tuple[int, 
     block = blocked(stats)
     if block:
         return 3, [block.replace("requests answered", "requests to the archive answered")]
-    reasons = list(problems)
+    reasons = list(problems) + started_badly(stats)  # a start that raised: never healthy
     if stats.get("writer/lost"):
         reasons.append("the corpus writer stopped: answers after it were not stored"
                        " (continue with --resume)")
