@@ -81,12 +81,13 @@ def drop_boilerplate(root, names=None) -> int:
         for el in root.xpath("." + xpath if xpath.startswith("//") else xpath):
             if el is root:
                 continue
-            _remove_keep_tail(el)
+            remove_keep_tail(el)
             removed += 1
     return removed
 
 
-def _remove_keep_tail(el) -> None:
+def remove_keep_tail(el) -> None:
+    """Remove `el` from the tree and keep the text that followed it (its tail)."""
     parent = el.getparent()
     if parent is None:
         return

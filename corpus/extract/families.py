@@ -16,7 +16,7 @@ import re
 
 import lxml.html
 
-from corpus.extract.clean import block_texts, collapse
+from corpus.extract.clean import block_texts, collapse, remove_keep_tail
 from corpus.extract.fields import compiled, has_class, has_text, parse_date
 from corpus.extract.shapes import BODY_MARK, SHAPES, by_shape, scope_text, scope_texts
 
@@ -128,18 +128,6 @@ def _inner_labels(node) -> list:
     return found
 
 
-def _remove_keep_tail(el) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
-
 
 _LABEL_ALTERNATIVES = "|".join(
     re.escape(label) for label in sorted(ALL_LABELS, key=len, reverse=True))
@@ -162,7 +150,7 @@ def value_blocks(node) -> list[str]:
     if _inner_labels(node):
         node = copy.deepcopy(node)  # small: one field's element
         for el in _inner_labels(node):
-            _remove_keep_tail(el)
+            remove_keep_tail(el)
     out = []
     for raw in block_texts(node):
         text = strip_label(raw)

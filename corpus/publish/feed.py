@@ -12,7 +12,6 @@ it is written atomically, so a web server never serves half of it.
 
 from __future__ import annotations
 
-import os
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 from corpus.views.diff import diff_records
 from corpus.errors import UserError
 from corpus.outcomes import LIVE_OUTCOMES, Outcome, sql_in
+from corpus.publish.formats import write_atomically
 from corpus.publish.tables import changed_fields
 from corpus.store import Corpus
 
@@ -82,7 +82,7 @@ def write_feed(corpus: Corpus, path, *, crawl_id: int | None = None, limit: int 
         feed.append(_entry(corpus, event))
     ET.indent(feed)
     data = ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
-    _write_atomically(Path(path), data)
+    write_atomically(Path(path), lambda tmp: tmp.write_bytes(data))
     return len(found)
 
 
@@ -140,15 +140,4 @@ def _text(parent: ET.Element, tag: str, value: str) -> ET.Element:
     element.text = value
     return element
 
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
