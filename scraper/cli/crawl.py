@@ -7,7 +7,7 @@ import logging
 
 import click
 
-from scraper.cli.options import db_option, env_option
+from scraper.cli.options import contact_option, db_option, delay_option, env_option
 from scraper.crawl import defaults
 from scraper.crawl.defaults import SOURCES
 
@@ -48,11 +48,8 @@ def crawl_options(func):
     @env_option("--base-url", type=HttpUrl(), default=defaults.BASE_URL,
                 show_default=True, envvar="JUSTICE_BASE_URL",
                 help="Site to crawl (a mirror, the local replica).")
-    @env_option("--delay", type=click.FloatRange(min=0), default=defaults.DELAY, show_default=True,
-                envvar="JUSTICE_DELAY",
-                help="Seconds between two requests (the larger of it and Crawl-delay wins).")
-    @env_option("--contact", default="", envvar="JUSTICE_CONTACT",
-                help="E-mail or URL put in the User-Agent so the site can reach you.")
+    @delay_option
+    @contact_option
     @click.option("--ignore-robots", is_flag=True,
                   help="Ignore robots.txt (only for a mirror you own).")
     @click.option("--max-failures", type=click.FloatRange(0, 1), default=defaults.MAX_FAILURES, show_default=True,

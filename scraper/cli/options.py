@@ -54,6 +54,15 @@ def env_option(*decls, **kwargs):
 # Every subcommand that touches the corpus takes the same --db (here, not in scraper.cli,
 # so command modules never import the CLI module itself: `python -m scraper.cli` would
 # load it twice).
+# What the crawl and the probe share: their pace and who the site can reach.
+delay_option = env_option(
+    "--delay", type=click.FloatRange(min=0), default=defaults.DELAY, show_default=True,
+    envvar="JUSTICE_DELAY",
+    help="Seconds between two requests (the larger of it and Crawl-delay wins).")
+contact_option = env_option(
+    "--contact", default="", envvar="JUSTICE_CONTACT",
+    help="E-mail or URL put in the User-Agent so the site can reach you.")
+
 db_option = env_option(
     "--db",
     "db_path",

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from scraper.crawl import defaults
-from scraper.cli.options import echo_json, env_option
+from scraper.cli.options import contact_option, delay_option, echo_json, env_option
 from scraper.cli.crawl import HttpUrl
 
 
@@ -84,11 +84,8 @@ def _echo_report(report: dict) -> None:
               help="Folder for the fetched pages (default ./probe-<UTC time>/; new or empty).")
 @click.option("--per-generation", type=click.IntRange(1, 20), default=3, show_default=True,
               help="Speeches to sample of each site generation (current, drupal7, archive).")
-@env_option("--delay", type=click.FloatRange(min=0), default=defaults.DELAY, show_default=True,
-            envvar="JUSTICE_DELAY",
-            help="Seconds between two requests (the larger of it and Crawl-delay wins).")
-@env_option("--contact", default="", envvar="JUSTICE_CONTACT",
-            help="E-mail or URL put in the User-Agent so the site can reach you.")
+@delay_option
+@contact_option
 @click.option("--backoff", type=click.FloatRange(min=0), default=defaults.BACKOFF_BASE,
               show_default=True,
               help="Seconds of the first wait after a 5xx or 429 without Retry-After"
